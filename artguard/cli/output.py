@@ -1,0 +1,35 @@
+"""Shared CLI output: JSON documents, per-file error lines, tables."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+def print_json(document: Any) -> None:
+    json.dump(document, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def file_error(path: object, message: str) -> None:
+    """One line per failed file, on stderr, so stdout stays parseable."""
+    print(f"{path}: error: {message}", file=sys.stderr)
+
+
+def table(rows: Iterable[Sequence[object]], headers: Sequence[str]) -> str:
+    rows = [[("" if c is None else str(c)) for c in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+def add_common(parser: Any, *, json_flag: bool = True) -> None:
+    """--json and --debug, spelled the same on every command."""
+    if json_flag:
+        parser.add_argument("--json", action="store_true", help="print one JSON document to stdout")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")

@@ -1,0 +1,77 @@
+"""Writing files so that a reader never sees half of one: temp file, then rename.
+
+Every output (images, profiles, settings, reports) goes through here, so a crash, a
+cancel or a full disk leaves either the old file or the new one, never a fragment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from artguard.errors import OutputError
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path, *, overwrite: bool = True) -> Iterator[Path]:
+    """Yield a temp path beside ``target``; on success it replaces ``target``."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise OutputError(describe_os_error(exc, target.parent)) from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        if not overwrite and target.exists():
+            raise OutputError(f"{target} already exists")
+        os.chmod(tmp, 0o644 & ~_umask())
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError(describe_os_error(exc, target)) from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def write_bytes_atomic(target: Path, data: bytes, *, overwrite: bool = True) -> None:
+    with atomic_path(target, overwrite=overwrite) as tmp:
+        try:
+            tmp.write_bytes(data)
+        except OSError as exc:
+            raise OutputError(describe_os_error(exc, target)) from exc
+
+
+def write_json_atomic(target: Path, data: Any) -> None:
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def describe_os_error(exc: OSError, where: Path) -> str:
+    """One line a user understands: what went wrong and where."""
+    reasons = {
+        errno.ENOSPC: "disk full",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "read-only file system",
+        errno.ENOENT: "no such file or folder",
+        errno.EISDIR: "is a folder",
+        errno.ENOTDIR: "not a folder",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    return f"cannot write {where}: {reason}"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
