@@ -106,6 +106,7 @@ class WatermarkSettings:
     scale: float = 0.05  # text height (or logo width) as a fraction of the short side
     color: str = "#ffffff"
     outline: bool = True
+    shadow: bool = False  # soft drop shadow under the mark, for busy light backgrounds
     rotation: float = 0.0
     margin: float = 0.03  # fraction of the short side
     tile: bool = False
