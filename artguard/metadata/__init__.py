@@ -1,0 +1,22 @@
+"""CMI engine: the field table, lossless EXIF/IPTC/XMP read and write, privacy scrub.
+
+Public surface:
+- ``CMI_FIELDS``, ``build_cmi``, ``field_of``: which profile field lands in which key.
+- ``read_metadata`` -> ``Metadata`` (exif/iptc/xmp dicts keyed as exiv2 spells them).
+- ``write_metadata(data, fmt, WritePlan)`` -> output pieces; ``ScrubOptions``.
+"""
+
+from artguard.metadata.engine import Metadata, WritePlan, read_metadata, write_metadata
+from artguard.metadata.fields import CMI_FIELDS, build_cmi, field_of
+from artguard.metadata.scrub import ScrubOptions
+
+__all__ = [
+    "CMI_FIELDS",
+    "Metadata",
+    "ScrubOptions",
+    "WritePlan",
+    "build_cmi",
+    "field_of",
+    "read_metadata",
+    "write_metadata",
+]

@@ -1,0 +1,53 @@
+"""JPEG header splicing: edit metadata without streaming the scan data through exiv2.
+
+A JPEG's metadata (APPn segments) all sits before the first SOS marker; the entropy-coded
+image data after it is never touched by a metadata edit. So the writer hands exiv2 only
+the header (a few KB) plus an EOI, and joins exiv2's new header to the original scan
+bytes. The pixels stay bit-identical by construction.
+"""
+
+from __future__ import annotations
+
+from artguard.errors import CorruptImage
+
+SOI = b"\xff\xd8"
+EOI = b"\xff\xd9"
+SOS = 0xDA
+_STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM, RST0-7 carry no length
+
+
+def scan_offset(data: bytes | memoryview) -> int:
+    """Offset of the first SOS marker (the start of the image data)."""
+    if bytes(data[:2]) != SOI:
+        raise CorruptImage("not a JPEG (no start-of-image marker)")
+    pos, end = 2, len(data)
+    while pos + 4 <= end:
+        if data[pos] != 0xFF:
+            raise CorruptImage(f"damaged JPEG header at byte {pos}")
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker == SOS:
+            return pos
+        if marker in _STANDALONE:
+            pos += 2
+            continue
+        length = (data[pos + 2] << 8) | data[pos + 3]
+        if length < 2:
+            raise CorruptImage(f"damaged JPEG segment at byte {pos}")
+        pos += 2 + length
+    raise CorruptImage("truncated JPEG: no image data (SOS marker) found")
+
+
+def header_stub(data: bytes | memoryview, sos: int) -> bytes:
+    """The header, the SOS segment and an EOI: a JPEG exiv2 can edit in microseconds."""
+    if sos + 4 > len(data):
+        raise CorruptImage("truncated JPEG: scan header cut off")
+    length = (data[sos + 2] << 8) | data[sos + 3]
+    return bytes(data[: sos + 2 + length]) + EOI
+
+
+def join(new_stub: bytes, original: bytes | memoryview, original_sos: int) -> list[bytes | memoryview]:
+    """Pieces of the output file: exiv2's new header, then the untouched scan data."""
+    return [new_stub[: scan_offset(new_stub)], memoryview(original)[original_sos:]]
