@@ -1,0 +1,591 @@
+"""The artist's local record of what was published when: originals, outputs, hashes, ids.
+
+One SQLite file under the user dir (``paths.catalog_path()``). It is the evidence that a
+copy found online came from this artist's file, so it must survive crashes and several
+writers: WAL journal, every write in one ``BEGIN IMMEDIATE`` transaction through a single
+writer connection guarded by a lock (batch worker threads call ``add()`` concurrently),
+readers on their own per-thread connections so the GUI and the checker never wait for a
+batch. Other processes open their own ``Catalog`` (it pickles as its path); SQLite's file
+locks plus a busy timeout serialise them.
+
+Durability: ``synchronous=NORMAL`` in WAL mode keeps the file consistent after any crash
+and loses no commit when the app dies; a power cut can drop the last few commits.
+
+Schema evolution follows Vorta's model: ``PRAGMA user_version`` is the schema version,
+``MIGRATIONS`` is an ordered list of functions (index *n* upgrades version *n* to *n + 1*),
+and an existing database is copied to ``<file>.v<old>.bak`` before it is migrated.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import csv
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+import numpy as np
+
+from artguard import paths
+from artguard.errors import ArtGuardError
+
+# The invisible watermark's image-id field holds 24 bits; 0 is never handed out because
+# a blank or failed decode tends to read as all zeros.
+WATERMARK_ID_BITS = 24
+WATERMARK_ID_MAX = (1 << WATERMARK_ID_BITS) - 1
+
+_U64_MASK = (1 << 64) - 1
+_BUSY_TIMEOUT_S = 30.0
+_IN_CHUNK = 500  # ids per "IN (...)" query, well under SQLite's variable limit
+
+
+@dataclass
+class ImageFacts:
+    """One image file as it was when recorded."""
+
+    path: str  # absolute path
+    size: int
+    width: int
+    height: int
+    format: str  # "jpeg" | "png" | "webp" | "tiff"
+    sha256: str  # hex
+    phash: int  # 64-bit perceptual hash, unsigned (0 .. 2**64 - 1)
+    fingerprint: bytes  # crop-robust fingerprint blob from artguard.fingerprint (opaque here)
+
+
+@dataclass
+class Publication:
+    """One output written from one original, with everything embedded in it."""
+
+    original: ImageFacts
+    output: ImageFacts
+    profile_name: str
+    fields: dict[str, str]  # CMI written: exiv2 key -> value
+    document_id: str | None  # xmpMM:DocumentID
+    instance_id: str | None  # xmpMM:InstanceID
+    c2pa_label: str | None
+    watermark_id: int | None  # invisible-watermark image id
+    settings_hash: str  # hash of the job settings (for resume)
+    published_at: str  # ISO 8601 UTC
+    id: int | None = field(default=None)
+
+
+def now_iso() -> str:
+    """The current time as catalog timestamps spell it (ISO 8601, UTC, microseconds)."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+# --------------------------------------------------------------------------- schema
+
+def _image_columns(prefix: str) -> str:
+    return ",".join(
+        f"\n            {prefix}_{name} {kind} NOT NULL"
+        for name, kind in (("path", "TEXT"), ("size", "INTEGER"), ("width", "INTEGER"), ("height", "INTEGER"),
+                           ("format", "TEXT"), ("sha256", "TEXT"), ("phash", "INTEGER"))
+    )
+
+
+def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
+    """The first layout: one row per publication, fingerprints apart (they can be large)."""
+    _run_script(
+        conn,
+        f"""
+        CREATE TABLE publication (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            published_at TEXT NOT NULL,
+            profile_name TEXT NOT NULL,
+            settings_hash TEXT NOT NULL,
+            document_id TEXT,
+            instance_id TEXT,
+            c2pa_label TEXT,
+            watermark_id INTEGER,
+            fields TEXT NOT NULL DEFAULT '{{}}',
+            {_image_columns("orig")},
+            {_image_columns("out")}
+        );
+        CREATE TABLE fingerprint (
+            pub_id INTEGER PRIMARY KEY REFERENCES publication(id) ON DELETE CASCADE,
+            output BLOB NOT NULL,
+            original BLOB NOT NULL
+        );
+        CREATE TABLE counter (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        CREATE INDEX publication_orig_sha256 ON publication(orig_sha256);
+        CREATE INDEX publication_out_sha256 ON publication(out_sha256);
+        CREATE INDEX publication_document_id ON publication(document_id);
+        CREATE INDEX publication_instance_id ON publication(instance_id);
+        CREATE INDEX publication_c2pa_label ON publication(c2pa_label);
+        CREATE INDEX publication_watermark_id ON publication(watermark_id);
+        CREATE INDEX publication_out_path ON publication(out_path);
+        CREATE INDEX publication_published_at ON publication(published_at);
+        """
+    )
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Statement by statement: ``executescript`` would commit the migration's transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1]
+
+_IMAGE_COLS = ("path", "size", "width", "height", "format", "sha256", "phash")
+_PUB_COLS = (
+    "id", "published_at", "profile_name", "settings_hash", "document_id", "instance_id",
+    "c2pa_label", "watermark_id", "fields",
+    *(f"orig_{c}" for c in _IMAGE_COLS),
+    *(f"out_{c}" for c in _IMAGE_COLS),
+)
+_SELECT = (
+    "SELECT " + ", ".join(f"p.{c}" for c in _PUB_COLS) + ", f.original, f.output "
+    "FROM publication p LEFT JOIN fingerprint f ON f.pub_id = p.id"
+)
+_NEWEST_FIRST = " ORDER BY p.published_at DESC, p.id DESC"
+_INSERT = (
+    f"INSERT INTO publication ({', '.join(_PUB_COLS[1:])}) "
+    f"VALUES ({', '.join('?' * (len(_PUB_COLS) - 1))})"
+)
+
+
+def schema_version() -> int:
+    """The version this code writes; a newer file is refused rather than misread."""
+    return len(MIGRATIONS)
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _signed(value: int) -> int:
+    """SQLite integers are signed 64-bit; store the unsigned hash bit-for-bit."""
+    if not 0 <= value <= _U64_MASK:
+        raise ValueError(f"perceptual hash {value!r} is not a 64-bit unsigned integer")
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def _image_values(img: ImageFacts) -> tuple[Any, ...]:
+    return (img.path, img.size, img.width, img.height, img.format, img.sha256.lower(), _signed(img.phash))
+
+
+def _row_values(pub: Publication) -> tuple[Any, ...]:
+    return (
+        pub.published_at, pub.profile_name, pub.settings_hash, pub.document_id, pub.instance_id,
+        pub.c2pa_label, pub.watermark_id, json.dumps(pub.fields, ensure_ascii=False, sort_keys=True),
+        *_image_values(pub.original), *_image_values(pub.output),
+    )
+
+
+def _image_from(row: Sequence[Any], start: int, fingerprint: bytes | None) -> ImageFacts:
+    path, size, width, height, fmt, sha, phash = row[start:start + 7]
+    return ImageFacts(path, size, width, height, fmt, sha, phash & _U64_MASK, bytes(fingerprint or b""))
+
+
+def _publication_from(row: Sequence[Any]) -> Publication:
+    n = len(_PUB_COLS)
+    return Publication(
+        original=_image_from(row, 9, row[n]),
+        output=_image_from(row, 16, row[n + 1]),
+        profile_name=row[2],
+        fields=json.loads(row[8]),
+        document_id=row[4],
+        instance_id=row[5],
+        c2pa_label=row[6],
+        watermark_id=row[7],
+        settings_hash=row[3],
+        published_at=row[1],
+        id=row[0],
+    )
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _describe(path: Path, exc: sqlite3.Error) -> str:
+    """One line a user can act on, naming the catalog file."""
+    message = str(exc)
+    lowered = message.lower()
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return f"catalog {path} is damaged ({message}); move it aside and ArtGuard starts a new one"
+    if "locked" in lowered or "busy" in lowered:
+        return f"catalog {path} is busy (another ArtGuard is writing to it); try again"
+    if "unable to open" in lowered:
+        return f"cannot open catalog {path}: {message}"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"catalog {path} is read-only"
+    if "disk" in lowered and "full" in lowered:
+        return f"cannot write catalog {path}: disk full"
+    return f"catalog {path}: {message}"
+
+
+@contextlib.contextmanager
+def _translated(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise ArtGuardError(_describe(path, exc)) from exc
+
+
+# --------------------------------------------------------------------------- catalog
+
+class Catalog:
+    """The publication record; thread-safe, one per process, a context manager."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = Path(path) if path is not None else paths.catalog_path()
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._writer: sqlite3.Connection | None = None
+        self._pid = os.getpid()
+        self._closed = False
+        with self._lock:
+            self._open_writer()
+
+    # -- lifecycle
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __reduce__(self) -> tuple[type[Catalog], tuple[Path]]:
+        """A worker process gets its own connections to the same file."""
+        return (Catalog, (self.path,))
+
+    def close(self) -> None:
+        """Close every connection; later calls raise ArtGuardError."""
+        with self._lock:
+            self._closed = True
+            conns = [c for c in (self._writer, *self._readers) if c is not None]
+            self._writer, self._readers = None, []
+        for conn in conns:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error:
+            conn.close()
+            raise
+        return conn
+
+    def _open_writer(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArtGuardError(f"cannot create the catalog folder {self.path.parent}: {exc.strerror}") from exc
+        with _translated(self.path):
+            conn = self._connect()
+            try:
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if mode.lower() != "wal":
+                    raise ArtGuardError(f"catalog {self.path}: the file system does not support WAL mode")
+                self._migrate(conn)
+            except BaseException:
+                conn.close()
+                raise
+        self._writer = conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        """Bring the file to ``schema_version()``, backing it up first if it held anything."""
+        target = schema_version()
+        if conn.execute("PRAGMA user_version").fetchone()[0] == target:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > target:
+                raise ArtGuardError(
+                    f"catalog {self.path} has schema version {version}, newer than this "
+                    f"ArtGuard understands ({target}); update ArtGuard"
+                )
+            if version < target:
+                has_content = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+                if has_content:
+                    self._backup(conn, version)
+                for migration in MIGRATIONS[version:]:
+                    migration(conn)
+                conn.execute(f"PRAGMA user_version = {target}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    def _backup(self, conn: sqlite3.Connection, version: int) -> Path:
+        """A consistent copy (WAL content included) beside the file, before migrating it."""
+        target = self.path.with_name(f"{self.path.name}.v{version}.bak")
+        tmp = target.with_name(target.name + ".part")
+        tmp.unlink(missing_ok=True)
+        dest = sqlite3.connect(tmp)
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+        os.replace(tmp, target)
+        return target
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ArtGuardError(f"catalog {self.path} is closed")
+        if os.getpid() != self._pid:
+            # Inherited across fork: SQLite connections must not cross it; start afresh.
+            self._pid = os.getpid()
+            self._lock = threading.Lock()
+            self._local = threading.local()
+            self._readers, self._writer = [], None
+            self._open_writer()
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read connection (WAL readers never wait for the writer)."""
+        self._check_open()
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            with _translated(self.path):
+                conn = self._connect()
+                conn.execute("PRAGMA query_only = ON")
+            self._local.conn = conn
+            with self._lock:
+                self._readers.append(conn)
+        return conn
+
+    def _write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        """Run ``work`` in one immediate transaction on the single writer connection."""
+        self._check_open()
+        with self._lock:
+            conn = self._writer
+            if conn is None:
+                raise ArtGuardError(f"catalog {self.path} is closed")
+            with _translated(self.path):
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    result = work(conn)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+        return result
+
+    def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Publication]:
+        conn = self._reader()
+        with _translated(self.path):
+            rows = conn.execute(sql, params).fetchall()
+        return [_publication_from(r) for r in rows]
+
+    # -- writing
+
+    def add(self, pub: Publication) -> int:
+        """Record one publication; returns its new id (``pub.id`` is ignored and left as is)."""
+        return self.add_many([pub])[0]
+
+    def add_many(self, pubs: Iterable[Publication]) -> list[int]:
+        """Record several publications in one transaction (all or none)."""
+        rows = [(_row_values(p), bytes(p.output.fingerprint), bytes(p.original.fingerprint)) for p in pubs]
+
+        def insert(conn: sqlite3.Connection) -> list[int]:
+            ids = []
+            for values, out_fp, orig_fp in rows:
+                pub_id = conn.execute(_INSERT, values).lastrowid
+                conn.execute("INSERT INTO fingerprint (pub_id, output, original) VALUES (?, ?, ?)", (pub_id, out_fp, orig_fp))
+                ids.append(pub_id)
+            return ids
+
+        return self._write(insert)
+
+    def remove(self, pub_ids: Iterable[int]) -> int:
+        """Delete publications (and their fingerprints); returns how many existed."""
+        ids = list(dict.fromkeys(int(i) for i in pub_ids))
+
+        def delete(conn: sqlite3.Connection) -> int:
+            removed = 0
+            for start in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[start:start + _IN_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                conn.execute(f"DELETE FROM fingerprint WHERE pub_id IN ({marks})", chunk)
+                removed += conn.execute(f"DELETE FROM publication WHERE id IN ({marks})", chunk).rowcount
+            return removed
+
+        return self._write(delete)
+
+    def next_watermark_image_id(self) -> int:
+        """A fresh id for the invisible watermark, unique across threads and processes.
+
+        Ids run 1, 2, ... ``WATERMARK_ID_MAX`` (2**24 - 1) and then wrap to 1, so after
+        16.7 million publications an id can name more than one: ``find_by_watermark``
+        returns every match, newest first, and the checker confirms with the hashes.
+        """
+
+        def bump(conn: sqlite3.Connection) -> int:
+            row = conn.execute("SELECT value FROM counter WHERE name = 'watermark_id'").fetchone()
+            value = 1 if row is None or row[0] >= WATERMARK_ID_MAX else row[0] + 1
+            conn.execute("INSERT OR REPLACE INTO counter (name, value) VALUES ('watermark_id', ?)", (value,))
+            return value
+
+        return self._write(bump)
+
+    # -- reading
+
+    def get(self, pub_id: int) -> Publication:
+        found = self._query(_SELECT + " WHERE p.id = ?", (int(pub_id),))
+        if not found:
+            raise ArtGuardError(f"no publication with id {pub_id} in catalog {self.path}")
+        return found[0]
+
+    def find_by_sha256(self, sha: str) -> list[Publication]:
+        """Publications whose original or output has exactly these bytes."""
+        sha = sha.lower()
+        return self._query(_SELECT + " WHERE p.orig_sha256 = ? OR p.out_sha256 = ?" + _NEWEST_FIRST, (sha, sha))
+
+    def find_by_xmp_id(self, doc_or_instance_id: str) -> list[Publication]:
+        """Matches xmpMM:DocumentID or xmpMM:InstanceID."""
+        key = doc_or_instance_id
+        return self._query(_SELECT + " WHERE p.document_id = ? OR p.instance_id = ?" + _NEWEST_FIRST, (key, key))
+
+    def find_by_c2pa_label(self, label: str) -> list[Publication]:
+        return self._query(_SELECT + " WHERE p.c2pa_label = ?" + _NEWEST_FIRST, (label,))
+
+    def find_by_watermark(self, image_id: int) -> list[Publication]:
+        """Every publication carrying this watermark id (several after the ids wrap)."""
+        return self._query(_SELECT + " WHERE p.watermark_id = ?" + _NEWEST_FIRST, (int(image_id),))
+
+    def latest_for_output(self, output_path: str) -> Publication | None:
+        """The newest record for an output file, so a resumed batch can skip it."""
+        found = self._query(_SELECT + " WHERE p.out_path = ?" + _NEWEST_FIRST + " LIMIT 1", (str(output_path),))
+        return found[0] if found else None
+
+    def phash_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(ids int64, output phashes uint64, original phashes uint64) for vectorised Hamming search."""
+        conn = self._reader()
+        with _translated(self.path):
+            rows = conn.execute("SELECT id, out_phash, orig_phash FROM publication ORDER BY id").fetchall()
+        table = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        return table[:, 0].copy(), table[:, 1].view(np.uint64).copy(), table[:, 2].view(np.uint64).copy()
+
+    def fingerprints(self, pub_ids: Iterable[int]) -> dict[int, tuple[bytes, bytes]]:
+        """{id: (output blob, original blob)} for the given ids; unknown ids are absent."""
+        ids = [int(i) for i in pub_ids]
+        conn = self._reader()
+        result: dict[int, tuple[bytes, bytes]] = {}
+        with _translated(self.path):
+            for start in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[start:start + _IN_CHUNK]
+                sql = f"SELECT pub_id, output, original FROM fingerprint WHERE pub_id IN ({','.join('?' * len(chunk))})"
+                for pub_id, out_fp, orig_fp in conn.execute(sql, chunk):
+                    result[pub_id] = (bytes(out_fp), bytes(orig_fp))
+        return result
+
+    def count(self, search: str = "") -> int:
+        """How many publications (matching ``search``, as in ``list``)."""
+        where, params = self._search_clause(search)
+        conn = self._reader()
+        with _translated(self.path):
+            return conn.execute(f"SELECT count(*) FROM publication p{where}", params).fetchone()[0]
+
+    def list(self, search: str = "", limit: int = 100, offset: int = 0) -> list[Publication]:
+        """Newest first; ``search`` matches paths, profile name and CMI values (substring)."""
+        where, params = self._search_clause(search)
+        params.update(limit=int(limit), offset=int(offset))
+        return self._query(_SELECT + where + _NEWEST_FIRST + " LIMIT :limit OFFSET :offset", params)
+
+    @staticmethod
+    def _search_clause(search: str) -> tuple[str, dict[str, Any]]:
+        if not search:
+            return "", {}
+        where = (
+            " WHERE p.orig_path LIKE :pat ESCAPE '\\' OR p.out_path LIKE :pat ESCAPE '\\'"
+            " OR p.profile_name LIKE :pat ESCAPE '\\'"
+            " OR EXISTS (SELECT 1 FROM json_each(p.fields) j WHERE j.value LIKE :pat ESCAPE '\\')"
+        )
+        return where, {"pat": _like(search)}
+
+    def iter_all(self) -> Iterator[Publication]:
+        """Every publication, oldest first, streamed (exports of big catalogs stay small in memory)."""
+        conn = self._reader()
+        with _translated(self.path):
+            cursor = conn.execute(_SELECT + " ORDER BY p.id")
+            while rows := cursor.fetchmany(500):
+                yield from (_publication_from(r) for r in rows)
+
+    def export(self, fmt: Literal["csv", "json"], out: TextIO) -> int:
+        """Write the whole catalog as CSV (one flat row each) or JSON; returns the row count."""
+        if fmt == "csv":
+            writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            n = 0
+            for n, pub in enumerate(self.iter_all(), 1):
+                writer.writerow(flat_record(pub))
+            return n
+        if fmt == "json":
+            out.write(f'{{"schema_version": {schema_version()}, "publications": [')
+            n = 0
+            for n, pub in enumerate(self.iter_all(), 1):
+                out.write(("\n" if n == 1 else ",\n") + json.dumps(to_record(pub), ensure_ascii=False))
+            out.write("\n]}\n")
+            return n
+        raise ArtGuardError(f"unknown export format {fmt!r} (use csv or json)")
+
+
+# --------------------------------------------------------------------------- records
+
+def _image_record(img: ImageFacts) -> dict[str, Any]:
+    return {
+        "path": img.path,
+        "size": img.size,
+        "width": img.width,
+        "height": img.height,
+        "format": img.format,
+        "sha256": img.sha256,
+        "phash": f"{img.phash:016x}",
+        "fingerprint": base64.b64encode(img.fingerprint).decode("ascii"),
+    }
+
+
+def to_record(pub: Publication) -> dict[str, Any]:
+    """A JSON-ready dict (phash as 16 hex digits, fingerprints base64) for export and --json."""
+    return {
+        "id": pub.id,
+        "published_at": pub.published_at,
+        "profile_name": pub.profile_name,
+        "settings_hash": pub.settings_hash,
+        "document_id": pub.document_id,
+        "instance_id": pub.instance_id,
+        "c2pa_label": pub.c2pa_label,
+        "watermark_id": pub.watermark_id,
+        "original": _image_record(pub.original),
+        "output": _image_record(pub.output),
+        "fields": pub.fields,
+    }
+
+
+EXPORT_COLUMNS = [
+    "id", "published_at", "profile_name", "settings_hash", "document_id", "instance_id",
+    "c2pa_label", "watermark_id",
+    *(f"original_{k}" for k in ("path", "size", "width", "height", "format", "sha256", "phash", "fingerprint")),
+    *(f"output_{k}" for k in ("path", "size", "width", "height", "format", "sha256", "phash", "fingerprint")),
+    "fields",
+]
+
+
+def flat_record(pub: Publication) -> dict[str, Any]:
+    """One CSV row: images flattened with original_/output_ prefixes, fields as JSON text."""
+    record = to_record(pub)
+    flat = {k: v for k, v in record.items() if k not in ("original", "output", "fields")}
+    for side in ("original", "output"):
+        flat.update({f"{side}_{k}": v for k, v in record[side].items()})
+    flat["fields"] = json.dumps(pub.fields, ensure_ascii=False, sort_keys=True)
+    return {k: ("" if v is None else v) for k, v in flat.items()}
