@@ -1,0 +1,124 @@
+"""``artguard embed``: protect images into an output folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+
+from artguard.batch import EmbedJob, Progress, run_batch
+from artguard.cli import EXIT_USAGE
+from artguard.cli.output import add_common, file_error, print_json
+from artguard.cli.profile_flags import add_profile_flags, apply_profile_flags
+from artguard.errors import ArtGuardError
+from artguard.metadata import ScrubOptions
+from artguard.pipeline import OUTPUT_FORMATS, EmbedOptions, FileResult
+from artguard.profile import ProfileStore, RightsProfile
+
+ORDER = 10
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("embed", help="protect images: CMI, C2PA, watermarks, web copies")
+    p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files or folders (recursed)")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR")
+    p.add_argument("--profile", metavar="NAME", help="rights profile (default: the profile named 'default', if any)")
+    add_profile_flags(p)
+    p.add_argument("--keep-gps", action="store_true", help="keep GPS location (removed by default)")
+    p.add_argument("--keep-private", action="store_true", help="keep camera serial numbers and owner name")
+    p.add_argument("--no-c2pa", action="store_true", help="do not sign Content Credentials")
+    p.add_argument("--no-cmi", action="store_true", help="do not write EXIF/IPTC/XMP rights fields")
+    p.add_argument("--invisible", action="store_true", default=None, help="embed the invisible owner/image id")
+    p.add_argument("--format", choices=OUTPUT_FORMATS, default="keep")
+    p.add_argument("--quality", type=int, default=90, help="JPEG/WebP quality 1-100 (default 90)")
+    p.add_argument("--max-size", type=int, metavar="PX", help="shrink the long edge to PX (never enlarges)")
+    p.add_argument("--suffix", default="", help="append to output names (allows OUTDIR = an input folder)")
+    p.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel workers (default: one per core)")
+    p.add_argument("--force", action="store_true", help="redo files already up to date; replace existing outputs")
+    add_common(p)
+    p.set_defaults(func=run)
+
+
+def load_profile(args: argparse.Namespace) -> RightsProfile:
+    store = ProfileStore()
+    if args.profile:
+        profile = store.get(args.profile)
+    elif store.exists("default"):
+        profile = store.get("default")
+    else:
+        profile = RightsProfile()
+    return apply_profile_flags(profile, args)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        profile = load_profile(args)
+    except ArtGuardError as exc:
+        print(f"artguard: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.invisible:
+        profile.invisible_watermark = True
+    if not args.no_cmi and not profile.creator:
+        print("artguard: error: no creator: pass --creator NAME or use --profile (see `artguard profile create`)", file=sys.stderr)
+        return EXIT_USAGE
+    options = EmbedOptions(
+        profile=profile,
+        write_cmi=not args.no_cmi,
+        sign_c2pa=not args.no_c2pa,
+        invisible=profile.invisible_watermark,
+        scrub=ScrubOptions(keep_gps=args.keep_gps, keep_private=args.keep_private),
+        format=args.format,
+        quality=args.quality,
+        max_size=args.max_size,
+    )
+    job = EmbedJob(list(args.inputs), args.output, options, jobs=args.jobs, force=args.force, suffix=args.suffix)
+    try:
+        job.validate()
+    except ArtGuardError as exc:
+        print(f"artguard: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    show_bar = sys.stderr.isatty() and not args.json
+    cancel = threading.Event()
+
+    def on_event(progress: Progress, result: FileResult) -> None:
+        if result.status == "error":
+            if show_bar:
+                sys.stderr.write("\r\x1b[K")
+            file_error(result.input, result.error or "failed")
+        if show_bar:
+            _draw_bar(progress)
+
+    summary = run_batch(job, on_event=on_event, cancel=cancel)
+    if show_bar:
+        sys.stderr.write("\n")
+    if args.json:
+        print_json({
+            "files": [r.to_json() for r in summary.results],
+            "written": summary.count("ok"),
+            "skipped": summary.count("skipped"),
+            "failed": summary.count("error"),
+            "cancelled": summary.cancelled,
+            "elapsed": round(summary.elapsed, 3),
+        })
+    else:
+        note = " (cancelled)" if summary.cancelled else ""
+        print(
+            f"{summary.count('ok')} written, {summary.count('skipped')} skipped, "
+            f"{summary.count('error')} failed in {summary.elapsed:.1f} s{note} -> {args.output}"
+        )
+    if summary.cancelled:
+        return 130
+    return summary.exit_code
+
+
+def _draw_bar(p: Progress) -> None:
+    width = 30
+    filled = int(width * p.done / max(p.total, 1))
+    eta = f"ETA {p.eta:.0f}s" if p.eta else ""
+    name = Path(p.current).name[:30]
+    sys.stderr.write(
+        f"\r\x1b[K[{'#' * filled}{'.' * (width - filled)}] {p.done}/{p.total} "
+        f"{p.bytes_done / 1e6:.0f} MB {eta} {name}"
+    )
+    sys.stderr.flush()

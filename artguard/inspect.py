@@ -1,0 +1,69 @@
+"""Everything a file carries: format, size, EXIF/IPTC/XMP, C2PA state, invisible mark.
+
+The same report backs ``artguard inspect``, the checker (for copies with no catalog
+match) and the GUI's detail pane.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from artguard import imaging, paths
+from artguard.errors import ArtGuardError, UnsupportedFormat
+from artguard.metadata import read_metadata
+
+
+def inspect_file(path: Path, *, detect_watermark: bool = True) -> dict[str, Any]:
+    """DESIGN.md's ``inspect --json`` entry for one file."""
+    path = Path(path)
+    fmt = imaging.require_writable_format(path) if path.suffix.lower() not in (".heic", ".heif", ".avif") else _any_format(path)
+    data = path.read_bytes()
+    meta = read_metadata(data)
+    reduced = imaging.decode_reduced(data, 1024)
+    width, height = reduced.original_size
+    return {
+        "path": str(path),
+        "format": fmt,
+        "width": width,
+        "height": height,
+        "size": len(data),
+        "exif": meta.exif,
+        "iptc": meta.iptc,
+        "xmp": meta.xmp,
+        "c2pa": _c2pa(data, fmt),
+        "watermark": _watermark(data) if detect_watermark else {"id": None},
+    }
+
+
+def _any_format(path: Path) -> str:
+    fmt = imaging.sniff_file(path)
+    if fmt is None:
+        raise UnsupportedFormat("not an image (unknown file signature)")
+    return fmt
+
+
+def _c2pa(data: bytes, fmt: str) -> dict[str, Any]:
+    from artguard.provenance import read_c2pa
+
+    try:
+        return read_c2pa(data, fmt)
+    except ArtGuardError as exc:
+        return {"state": "invalid", "manifest": None, "errors": [str(exc)]}
+
+
+def _watermark(data: bytes) -> dict[str, Any]:
+    """Decode the invisible mark with the user's key; no key yet means no mark of theirs."""
+    key_file = paths.home() / "identity" / "watermark.key"
+    if not key_file.exists():
+        return {"id": None, "reason": "no watermark key on this machine"}
+    from artguard.watermark import invisible
+
+    try:
+        detection = invisible.detect(imaging.decode(data).image, invisible.watermark_key())
+    except ArtGuardError as exc:
+        return {"id": None, "reason": str(exc)}
+    if detection is None:
+        return {"id": None}
+    owner_id, image_id = invisible.split_payload(detection.payload)
+    return {"id": image_id, "owner_id": owner_id, "payload": detection.payload, "confidence": round(detection.confidence, 4)}

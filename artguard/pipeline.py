@@ -1,0 +1,291 @@
+"""One file: load -> (resize) -> watermark -> encode -> CMI -> C2PA -> record -> write.
+
+The order is DESIGN.md's: pixels are final before metadata is written, and the C2PA
+manifest is signed last because it hashes the final bytes. A metadata-only job never
+decodes full pixels and copies the original image data untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PIL import Image
+
+from artguard import __version__, imaging
+from artguard.errors import ArtGuardError, OutputError
+from artguard.fileio import atomic_path, describe_os_error
+from artguard.metadata import ScrubOptions, WritePlan, build_cmi, read_metadata, write_metadata
+from artguard.profile import RightsProfile
+
+if TYPE_CHECKING:
+    from artguard.catalog import Catalog, ImageFacts
+    from artguard.provenance import Identity
+
+THUMB_SIDE = 512
+OUTPUT_FORMATS = ("keep", "jpeg", "png", "webp")
+
+
+@dataclass
+class EmbedOptions:
+    """Everything that decides what an output looks like (hashed for resume)."""
+
+    profile: RightsProfile
+    write_cmi: bool = True
+    sign_c2pa: bool = True
+    invisible: bool = False
+    scrub: ScrubOptions = field(default_factory=ScrubOptions)
+    format: str = "keep"
+    quality: int = 90
+    max_size: int | None = None
+
+    def validate(self) -> None:
+        self.profile.validate()
+        if self.format not in OUTPUT_FORMATS:
+            raise ArtGuardError(f"format must be one of {', '.join(OUTPUT_FORMATS)}")
+        if not 1 <= self.quality <= 100:
+            raise ArtGuardError("quality must be between 1 and 100")
+        if self.max_size is not None and self.max_size < 16:
+            raise ArtGuardError("max size must be at least 16 pixels")
+
+    def output_format(self, source_format: str) -> str:
+        return source_format if self.format == "keep" else self.format
+
+    def changes_pixels(self, source_format: str) -> bool:
+        return bool(
+            self.profile.watermark.enabled()
+            or self.invisible
+            or self.max_size
+            or self.output_format(source_format) != source_format
+        )
+
+    def settings_hash(self) -> str:
+        """Same hash, same output: resume skips files already done with these settings."""
+        state = dataclasses.asdict(self)
+        state["version"] = __version__
+        text = json.dumps(state, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass
+class RunContext:
+    """What a whole batch shares: identity, watermark key, catalog (each made lazily)."""
+
+    catalog: Catalog | None = None
+    identity: Identity | None = None
+    watermark_key: bytes | None = None
+
+    def need_identity(self, profile: RightsProfile) -> Identity:
+        if self.identity is None:
+            from artguard.provenance import ensure_identity
+
+            self.identity = ensure_identity(profile.creator or "ArtGuard user", profile.contact_email)
+        return self.identity
+
+    def need_watermark_key(self) -> bytes:
+        if self.watermark_key is None:
+            from artguard.watermark.invisible import watermark_key
+
+            self.watermark_key = watermark_key()
+        return self.watermark_key
+
+
+@dataclass
+class FileResult:
+    """One input's outcome, shaped as DESIGN.md's per-file ``--json`` entry."""
+
+    input: str
+    output: str | None
+    status: str  # ok | skipped | error
+    error: str | None = None
+    format: str | None = None
+    width: int | None = None
+    height: int | None = None
+    sha256: str | None = None
+    c2pa_label: str | None = None
+    watermark_id: int | None = None
+    publication_id: int | None = None
+    bytes_written: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None and k != "bytes_written"}
+
+
+@dataclass
+class _Rendered:
+    pieces: list[bytes | memoryview]
+    fmt: str
+    size: tuple[int, int]
+    thumb: Image.Image
+    original_thumb: Image.Image
+    original_size: tuple[int, int]
+    document_id: str | None
+    instance_id: str | None
+    fields: dict[str, str]
+    c2pa_label: str | None = None
+    watermark_id: int | None = None
+
+
+def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -> FileResult:
+    """Protect ``src`` into ``dst`` atomically; the original is only ever read."""
+    src, dst = Path(src), Path(dst)
+    if dst.resolve() == src.resolve():
+        raise OutputError("output would overwrite the input")
+    source_format = imaging.require_writable_format(src)
+    try:
+        data = src.read_bytes()
+    except OSError as exc:
+        raise ArtGuardError(f"cannot read file: {exc.strerror}") from exc
+    rendered = _render(src, data, source_format, options, ctx)
+    digest = hashlib.sha256()
+    written = 0
+    with atomic_path(dst) as tmp:
+        try:
+            with open(tmp, "wb") as fh:
+                for piece in rendered.pieces:
+                    fh.write(piece)
+                    digest.update(piece)
+                    written += len(piece)
+        except OSError as exc:
+            raise OutputError(describe_os_error(exc, dst)) from exc
+        result = FileResult(
+            input=str(src),
+            output=str(dst),
+            status="ok",
+            format=rendered.fmt,
+            width=rendered.size[0],
+            height=rendered.size[1],
+            sha256=digest.hexdigest(),
+            c2pa_label=rendered.c2pa_label,
+            watermark_id=rendered.watermark_id,
+            bytes_written=written,
+        )
+        if ctx.catalog is not None:  # recorded before the rename: no output without its record
+            result.publication_id = _record(src, data, source_format, dst, written, result, rendered, options, ctx)
+    return result
+
+
+def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, ctx: RunContext) -> _Rendered:
+    profile = options.profile
+    out_fmt = options.output_format(source_format)
+    watermark_id = None
+    if options.changes_pixels(source_format):
+        decoded = imaging.decode(data)
+        img = imaging.resize_max(decoded.image, options.max_size)
+        if profile.watermark.enabled():
+            from artguard.watermark.visible import apply_watermark
+
+            img = apply_watermark(img, profile.watermark, text=profile.expand(profile.watermark.text, filename=src.name))
+        if options.invisible:
+            watermark_id, img = _embed_invisible(img, options, ctx)
+        encoded = imaging.encode(img, out_fmt, quality=options.quality, icc_profile=decoded.icc_profile)
+        thumb = _thumbnail(img)
+        original_thumb = imaging.decode_reduced(data, THUMB_SIDE).image
+        original_size = decoded.original_size
+        size = img.size
+        copy_from, new_size = data, img.size
+    else:
+        encoded = data
+        reduced = imaging.decode_reduced(data, THUMB_SIDE)
+        thumb = original_thumb = reduced.image
+        size = original_size = reduced.original_size
+        copy_from, new_size = None, None
+    values: dict[str, str] = {}
+    document_id = instance_id = None
+    if options.write_cmi:
+        values = build_cmi(profile, filename=src.name)
+        document_id = read_metadata(data).get("Xmp.xmpMM.DocumentID") or f"xmp.did:{uuid.uuid4()}"
+        instance_id = f"xmp.iid:{uuid.uuid4()}"
+        values["Xmp.xmpMM.DocumentID"] = document_id
+        values["Xmp.xmpMM.InstanceID"] = instance_id
+    plan = WritePlan(values=values, scrub=options.scrub, copy_from=copy_from, new_size=new_size)
+    pieces = write_metadata(encoded, out_fmt, plan)
+    rendered = _Rendered(
+        pieces, out_fmt, size, thumb, original_thumb, original_size, document_id, instance_id, values,
+        watermark_id=watermark_id,
+    )
+    if options.sign_c2pa:
+        _sign(rendered, data, source_format, src, options, ctx)
+    return rendered
+
+
+def _embed_invisible(img: Image.Image, options: EmbedOptions, ctx: RunContext) -> tuple[int, Image.Image]:
+    from artguard.watermark import invisible
+
+    identity = ctx.need_identity(options.profile)
+    image_id = ctx.catalog.next_watermark_image_id() if ctx.catalog is not None else int(uuid.uuid4().int % (1 << 24))
+    payload = invisible.make_payload(identity.owner_id, image_id)
+    return image_id, invisible.embed(img, payload, ctx.need_watermark_key())
+
+
+def _sign(rendered: _Rendered, original: bytes, source_format: str, src: Path, options: EmbedOptions, ctx: RunContext) -> None:
+    from artguard import provenance
+
+    identity = ctx.need_identity(options.profile)
+    parent = original if provenance.has_manifest(original, source_format) else None
+    title = options.profile.expand(options.profile.title, filename=src.name) or src.name
+    signed = provenance.sign(
+        b"".join(rendered.pieces),
+        rendered.fmt,
+        options.profile,
+        identity,
+        title=title,
+        thumbnail_jpeg=imaging.encode(rendered.thumb, "jpeg", quality=80),
+        edited=options.changes_pixels(source_format),
+        parent=parent,
+    )
+    rendered.pieces = [signed.data]
+    rendered.c2pa_label = signed.label
+
+
+def _thumbnail(img: Image.Image) -> Image.Image:
+    thumb = imaging.to_rgb(img) if img.mode not in ("RGB", "L") else img.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return thumb
+
+
+def _record(
+    src: Path,
+    data: bytes,
+    source_format: str,
+    dst: Path,
+    written: int,
+    result: FileResult,
+    rendered: _Rendered,
+    options: EmbedOptions,
+    ctx: RunContext,
+) -> int:
+    from artguard import fingerprint
+    from artguard.catalog import ImageFacts, Publication
+
+    def facts(path: Path, size: int, fmt: str, dims: tuple[int, int], sha: str, thumb: Image.Image) -> ImageFacts:
+        fp = fingerprint.compute(thumb)
+        return ImageFacts(str(path.resolve()), size, dims[0], dims[1], fmt, sha, fp.phash, fp.blob)
+
+    same_pixels = rendered.thumb is rendered.original_thumb
+    original = facts(src, len(data), source_format, rendered.original_size, hashlib.sha256(data).hexdigest(), rendered.original_thumb)
+    output: ImageFacts = (
+        dataclasses.replace(original, path=str(dst.resolve()), size=written, format=rendered.fmt, sha256=result.sha256 or "")
+        if same_pixels
+        else facts(dst, written, rendered.fmt, rendered.size, result.sha256 or "", rendered.thumb)
+    )
+    publication = Publication(
+        original=original,
+        output=output,
+        profile_name=options.profile.name,
+        fields=rendered.fields,
+        document_id=rendered.document_id,
+        instance_id=rendered.instance_id,
+        c2pa_label=rendered.c2pa_label,
+        watermark_id=rendered.watermark_id,
+        settings_hash=options.settings_hash(),
+        published_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+    )
+    assert ctx.catalog is not None
+    return ctx.catalog.add(publication)
