@@ -1,0 +1,44 @@
+"""C2PA Content Credentials: the signing identity, signing outputs, reading manifests.
+
+Public surface (everything else in this package is internal):
+
+- ``Identity``, ``load_identity``, ``create_identity``, ``ensure_identity``,
+  ``import_identity``, ``local_ca_pem``: the creator's certificate chain and key.
+- ``sign`` -> ``SignResult``, ``make_thumbnail``: sign final file bytes (the last step of
+  ``embed``); ``has_manifest``: a cheap "is there a manifest store" check.
+- ``read_c2pa``: state (trusted/valid/invalid/absent) and a JSON-safe manifest summary.
+- ``add_anchors``, ``list_anchors``, ``remove_anchor``, ``tsa_url``, ``set_tsa_url``:
+  trust anchors and the optional time-stamp authority.
+"""
+
+from artguard.provenance.detect import has_manifest
+from artguard.provenance.identity import (
+    Identity,
+    create_identity,
+    ensure_identity,
+    import_identity,
+    load_identity,
+    local_ca_pem,
+)
+from artguard.provenance.read import read_c2pa
+from artguard.provenance.sign import SignResult, make_thumbnail, sign
+from artguard.provenance.trust import add_anchors, list_anchors, remove_anchor, set_tsa_url, tsa_url
+
+__all__ = [
+    "Identity",
+    "SignResult",
+    "add_anchors",
+    "create_identity",
+    "ensure_identity",
+    "has_manifest",
+    "import_identity",
+    "list_anchors",
+    "load_identity",
+    "local_ca_pem",
+    "make_thumbnail",
+    "read_c2pa",
+    "remove_anchor",
+    "set_tsa_url",
+    "sign",
+    "tsa_url",
+]
