@@ -116,13 +116,16 @@ def _finish(img: Image.Image, fmt: str, full_size: tuple[int, int]) -> Decoded:
     icc = img.info.get("icc_profile")
     try:
         img.load()
-        oriented = ImageOps.exif_transpose(img)
+        stored_size = img.size
+        # In place: no full-size copy (~35 ms at 12 MP) when the orientation is already 1,
+        # and a JPEG stays a JpegImageFile so encode() can keep its chroma subsampling.
+        ImageOps.exif_transpose(img, in_place=True)
     except (OSError, SyntaxError, ValueError) as exc:
         raise CorruptImage(f"image data is damaged or truncated: {exc}") from exc
     w, h = full_size
-    if oriented.size != img.size:
+    if img.size != stored_size:
         w, h = h, w
-    return Decoded(oriented, icc, fmt, (w, h))
+    return Decoded(img, icc, fmt, (w, h))
 
 
 def decode(source: Path | bytes) -> Decoded:
@@ -140,7 +143,9 @@ def decode_reduced(source: Path | bytes, max_side: int = 512) -> Decoded:
     img = _open(source)
     full = img.size
     if img.format == "JPEG":
-        img.draft("RGB", (max_side, max_side))
+        # draft() keeps both sides >= the request, so ask for the aspect-correct size.
+        scale = max_side / max(full)
+        img.draft("RGB", (max(1, int(full[0] * scale)), max(1, int(full[1] * scale))))
     decoded = _finish(img, (img.format or "").lower(), full)
     thumb = decoded.image
     if max(thumb.size) > max_side:
@@ -151,17 +156,28 @@ def decode_reduced(source: Path | bytes, max_side: int = 512) -> Decoded:
 
 
 def resize_max(img: Image.Image, max_side: int | None) -> Image.Image:
-    """Shrink so the long edge is ``max_side`` (never enlarge), high-quality resampling."""
+    """Shrink so the long edge is exactly ``max_side`` (never enlarge), high-quality resampling.
+
+    Palette and 1-bit images are converted first (Pillow would fall back to nearest-neighbour
+    for them); RGBA/LA are resampled premultiplied by Pillow, so edges get no dark fringes.
+    """
     if not max_side or max(img.size) <= max_side:
         return img
     w, h = img.size
     scale = max_side / max(w, h)
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    if max(w, h) == w:
-        size = (max_side, size[1])
+    if w >= h:
+        size = (max_side, max(1, round(h * scale)))
     else:
-        size = (size[0], max_side)
+        size = (max(1, round(w * scale)), max_side)
+    if img.mode == "1":
+        img = img.convert("L")
+    elif img.mode in ("P", "PA"):
+        img = img.convert("RGBA" if _has_alpha(img) else "RGB")
     return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _has_alpha(img: Image.Image) -> bool:
+    return img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
 
 
 def to_rgb(img: Image.Image) -> Image.Image:
@@ -178,36 +194,109 @@ def to_rgb(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
+_SIXTEEN_BIT = ("I;16", "I;16B", "I;16L", "I")
+
+
+def _to_8bit_grey(img: Image.Image) -> Image.Image:
+    import numpy as np
+
+    arr = np.asarray(img).astype(np.uint32)
+    return Image.fromarray((arr.clip(0, 65535) >> 8).astype(np.uint8), "L")
+
+
 def prepare_for(img: Image.Image, fmt: str) -> Image.Image:
-    """Convert to a mode the target format stores, keeping alpha where it can."""
-    has_alpha = img.mode in ("RGBA", "LA", "PA") or (
-        img.mode == "P" and "transparency" in img.info
-    )
+    """Convert to a mode the target format stores, keeping alpha and depth where it can.
+
+    JPEG: L, RGB and CMYK as they are; 16-bit grey becomes 8-bit grey; alpha is flattened
+    on white. PNG: RGB(A), grey, grey+alpha, 16-bit grey and palette are kept; CMYK becomes
+    RGB. WebP: RGB(A) only, so grey becomes RGB and alpha becomes RGBA. The caller's image is
+    returned unchanged when no conversion is needed (no copy).
+    """
     if fmt == "jpeg":
         if img.mode in ("L", "RGB", "CMYK"):
             return img
+        if img.mode in _SIXTEEN_BIT:
+            return _to_8bit_grey(img)
+        if img.mode == "1":
+            return img.convert("L")
         return to_rgb(img)
-    if fmt in ("png", "webp"):
-        if img.mode in ("RGB", "RGBA") or (fmt == "png" and img.mode in ("L", "LA", "I;16")):
+    if fmt == "png":
+        if img.mode in ("RGB", "RGBA", "L", "LA", "I;16", "I", "P", "1"):
             return img
-        if has_alpha:
+        if img.mode in ("I;16B", "I;16L"):
+            return img.convert("I;16")
+        return img.convert("RGBA" if _has_alpha(img) else "RGB")
+    if fmt == "webp":
+        if img.mode in ("RGB", "RGBA"):
+            return img
+        if _has_alpha(img):
             return img.convert("RGBA")
-        if img.mode == "CMYK":
-            return img.convert("RGB")
-        return to_rgb(img) if fmt == "webp" else img.convert("RGB")
+        if img.mode in _SIXTEEN_BIT:
+            return _to_8bit_grey(img).convert("RGB")
+        return img.convert("RGB")
     return img
+
+
+def _icc_space(icc: bytes) -> str:
+    """The colour space an ICC profile describes ('RGB', 'GRAY', 'CMYK', ...), from its header."""
+    return icc[16:20].decode("ascii", "replace").strip() if len(icc) >= 20 else ""
+
+
+_MODE_SPACE = {
+    "RGB": "RGB", "RGBA": "RGB", "P": "RGB", "L": "GRAY", "LA": "GRAY", "1": "GRAY",
+    "I;16": "GRAY", "I": "GRAY", "CMYK": "CMYK",
+}
+
+
+def _matching_icc(source: Image.Image, stored: Image.Image, icc: bytes | None) -> tuple[Image.Image, bytes | None]:
+    """Keep the ICC profile when it describes the stored pixels.
+
+    When the format forced a colour-space change (CMYK or grey written as RGB), convert the
+    colours through the embedded profile to sRGB and embed sRGB instead: writing a CMYK
+    profile into an RGB file would make viewers show wrong colours.
+    """
+    if not icc:
+        return stored, None
+    space = _icc_space(icc)
+    if space == _MODE_SPACE.get(stored.mode, space):
+        return stored, icc
+    from PIL import ImageCms
+
+    if space == _MODE_SPACE.get(source.mode) and source.mode in ("CMYK", "L") and stored.mode == "RGB":
+        try:
+            srgb = ImageCms.createProfile("sRGB")
+            converted = ImageCms.profileToProfile(
+                source, ImageCms.ImageCmsProfile(io.BytesIO(icc)), srgb, outputMode="RGB"
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            return stored, None
+        return converted, ImageCms.ImageCmsProfile(srgb).tobytes()
+    return stored, None
+
+
+def _subsampling(img: Image.Image, quality: int) -> str:
+    """Keep a JPEG source's chroma subsampling; otherwise full chroma at quality 90 and up.
+
+    Re-encoding a 4:2:0 camera JPEG as 4:4:4 adds ~50 % encode time and bytes for chroma
+    detail that is not there; art exported as 4:4:4 keeps its sharp colour edges.
+    """
+    from PIL import JpegImagePlugin
+
+    kept = {0: "4:4:4", 1: "4:2:2", 2: "4:2:0"}.get(JpegImagePlugin.get_sampling(img))
+    return kept or ("4:2:0" if quality < 90 else "4:4:4")
 
 
 def encode(img: Image.Image, fmt: str, *, quality: int = 90, icc_profile: bytes | None = None) -> bytes:
     """Encode with sensible web defaults; metadata is written later by the CMI engine."""
     if fmt not in _PIL_NAMES:
         raise UnsupportedFormat(f"cannot encode {fmt}")
-    img = prepare_for(img, fmt)
+    stored = prepare_for(img, fmt)
+    stored, icc_profile = _matching_icc(img, stored, icc_profile)
     options: dict[str, object] = {}
     if icc_profile:
         options["icc_profile"] = icc_profile
     if fmt == "jpeg":
-        options.update(quality=quality, optimize=False, progressive=False, subsampling="4:2:0" if quality < 90 else "4:4:4")
+        options.update(quality=quality, optimize=False, progressive=False, subsampling=_subsampling(img, quality))
     elif fmt == "webp":
         options.update(quality=quality, method=4)
     elif fmt == "png":
@@ -216,7 +305,42 @@ def encode(img: Image.Image, fmt: str, *, quality: int = 90, icc_profile: bytes 
         options.update(compression="tiff_lzw")
     buf = io.BytesIO()
     try:
-        img.save(buf, _PIL_NAMES[fmt], **options)
+        stored.save(buf, _PIL_NAMES[fmt], **options)
     except (OSError, ValueError) as exc:
         raise UnsupportedFormat(f"cannot encode this image as {fmt.upper()}: {exc}") from exc
     return buf.getvalue()
+
+
+def probe(data: bytes) -> tuple[int, int]:
+    """Size as the viewer sees it (orientation applied), from the header alone.
+
+    Also refuses files whose structure shows they are cut short, so a metadata-only job
+    (which never decodes pixels) still reports a truncated file instead of copying it.
+    """
+    img = _open(data)
+    fmt = (img.format or "").lower()
+    _require_complete(data, fmt)
+    w, h = img.size
+    try:
+        orientation = img.getexif().get(0x0112, 1)
+    except (OSError, SyntaxError, ValueError):
+        orientation = 1
+    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+
+
+def _require_complete(data: bytes, fmt: str) -> None:
+    if fmt == "jpeg":
+        complete = data.rfind(b"\xff\xd9") > data.find(b"\xff\xda") > 0
+    elif fmt == "png":
+        complete = b"IEND" in data[-64:]
+    elif fmt == "webp":
+        complete = int.from_bytes(data[4:8], "little") + 8 <= len(data)
+    else:
+        try:
+            with Image.open(io.BytesIO(data)) as img:
+                img.load()
+            complete = True
+        except (OSError, SyntaxError, ValueError):
+            complete = False
+    if not complete:
+        raise CorruptImage("image data is truncated (the file ends early)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import hashlib
 import json
 import uuid
@@ -117,19 +118,36 @@ class FileResult:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None and k != "bytes_written"}
 
 
-@dataclass
 class _Rendered:
-    pieces: list[bytes | memoryview]
-    fmt: str
-    size: tuple[int, int]
-    thumb: Image.Image
-    original_thumb: Image.Image
-    original_size: tuple[int, int]
-    document_id: str | None
-    instance_id: str | None
-    fields: dict[str, str]
-    c2pa_label: str | None = None
-    watermark_id: int | None = None
+    """The output as pieces plus what the record and the signer need, thumbnails made lazily.
+
+    A metadata-only job with no C2PA and no catalog never decodes any pixels.
+    """
+
+    def __init__(self, data: bytes, fmt: str, size: tuple[int, int], original_size: tuple[int, int], final: Image.Image | None) -> None:
+        self.data = data
+        self.fmt = fmt
+        self.size = size
+        self.original_size = original_size
+        self.final = final  # the re-rendered pixels, None when the original pixels are kept
+        self.pieces: list[bytes | memoryview] = []
+        self.fields: dict[str, str] = {}
+        self.document_id: str | None = None
+        self.instance_id: str | None = None
+        self.c2pa_label: str | None = None
+        self.watermark_id: int | None = None
+
+    @functools.cached_property
+    def original_thumb(self) -> Image.Image:
+        return imaging.decode_reduced(self.data, THUMB_SIDE).image
+
+    @functools.cached_property
+    def thumb(self) -> Image.Image:
+        if self.final is None:
+            return self.original_thumb
+        thumb = imaging.to_rgb(self.final) if self.final.mode not in ("RGB", "L") else self.final.copy()
+        thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+        return thumb
 
 
 def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -> FileResult:
@@ -174,7 +192,6 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
 def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, ctx: RunContext) -> _Rendered:
     profile = options.profile
     out_fmt = options.output_format(source_format)
-    watermark_id = None
     if options.changes_pixels(source_format):
         decoded = imaging.decode(data)
         img = imaging.resize_max(decoded.image, options.max_size)
@@ -182,34 +199,25 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
             from artguard.watermark.visible import apply_watermark
 
             img = apply_watermark(img, profile.watermark, text=profile.expand(profile.watermark.text, filename=src.name))
+        rendered = _Rendered(data, out_fmt, img.size, decoded.original_size, img)
         if options.invisible:
-            watermark_id, img = _embed_invisible(img, options, ctx)
+            rendered.watermark_id, img = _embed_invisible(img, options, ctx)
+            rendered.final = img
         encoded = imaging.encode(img, out_fmt, quality=options.quality, icc_profile=decoded.icc_profile)
-        thumb = _thumbnail(img)
-        original_thumb = imaging.decode_reduced(data, THUMB_SIDE).image
-        original_size = decoded.original_size
-        size = img.size
-        copy_from, new_size = data, img.size
+        plan = WritePlan(values={}, scrub=options.scrub, copy_from=data, new_size=img.size)
     else:
+        size = imaging.probe(data)
+        rendered = _Rendered(data, out_fmt, size, size, None)
         encoded = data
-        reduced = imaging.decode_reduced(data, THUMB_SIDE)
-        thumb = original_thumb = reduced.image
-        size = original_size = reduced.original_size
-        copy_from, new_size = None, None
-    values: dict[str, str] = {}
-    document_id = instance_id = None
+        plan = WritePlan(values={}, scrub=options.scrub)
     if options.write_cmi:
         values = build_cmi(profile, filename=src.name)
-        document_id = read_metadata(data).get("Xmp.xmpMM.DocumentID") or f"xmp.did:{uuid.uuid4()}"
-        instance_id = f"xmp.iid:{uuid.uuid4()}"
-        values["Xmp.xmpMM.DocumentID"] = document_id
-        values["Xmp.xmpMM.InstanceID"] = instance_id
-    plan = WritePlan(values=values, scrub=options.scrub, copy_from=copy_from, new_size=new_size)
-    pieces = write_metadata(encoded, out_fmt, plan)
-    rendered = _Rendered(
-        pieces, out_fmt, size, thumb, original_thumb, original_size, document_id, instance_id, values,
-        watermark_id=watermark_id,
-    )
+        rendered.document_id = read_metadata(data).get("Xmp.xmpMM.DocumentID") or f"xmp.did:{uuid.uuid4()}"
+        rendered.instance_id = f"xmp.iid:{uuid.uuid4()}"
+        values["Xmp.xmpMM.DocumentID"] = rendered.document_id
+        values["Xmp.xmpMM.InstanceID"] = rendered.instance_id
+        plan.values = rendered.fields = values
+    rendered.pieces = write_metadata(encoded, out_fmt, plan)
     if options.sign_c2pa:
         _sign(rendered, data, source_format, src, options, ctx)
     return rendered
@@ -244,12 +252,6 @@ def _sign(rendered: _Rendered, original: bytes, source_format: str, src: Path, o
     rendered.c2pa_label = signed.label
 
 
-def _thumbnail(img: Image.Image) -> Image.Image:
-    thumb = imaging.to_rgb(img) if img.mode not in ("RGB", "L") else img.copy()
-    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
-    return thumb
-
-
 def _record(
     src: Path,
     data: bytes,
@@ -268,7 +270,7 @@ def _record(
         fp = fingerprint.compute(thumb)
         return ImageFacts(str(path.resolve()), size, dims[0], dims[1], fmt, sha, fp.phash, fp.blob)
 
-    same_pixels = rendered.thumb is rendered.original_thumb
+    same_pixels = rendered.final is None
     original = facts(src, len(data), source_format, rendered.original_size, hashlib.sha256(data).hexdigest(), rendered.original_thumb)
     output: ImageFacts = (
         dataclasses.replace(original, path=str(dst.resolve()), size=written, format=rendered.fmt, sha256=result.sha256 or "")

@@ -13,7 +13,7 @@ from artguard.cli.output import add_common, file_error, print_json
 from artguard.cli.profile_flags import add_profile_flags, apply_profile_flags
 from artguard.errors import ArtGuardError
 from artguard.metadata import ScrubOptions
-from artguard.pipeline import OUTPUT_FORMATS, EmbedOptions, FileResult
+from artguard.pipeline import OUTPUT_FORMATS, EmbedOptions, FileResult, RunContext
 from artguard.profile import ProfileStore, RightsProfile
 
 ORDER = 10
@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--suffix", default="", help="append to output names (allows OUTDIR = an input folder)")
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel workers (default: one per core)")
     p.add_argument("--force", action="store_true", help="redo files already up to date; replace existing outputs")
+    p.add_argument("--no-catalog", action="store_true", help="do not record outputs in the catalog (no resume, no later matching)")
     add_common(p)
     p.set_defaults(func=run)
 
@@ -89,7 +90,8 @@ def run(args: argparse.Namespace) -> int:
         if show_bar:
             _draw_bar(progress)
 
-    summary = run_batch(job, on_event=on_event, cancel=cancel)
+    ctx = RunContext() if args.no_catalog else None
+    summary = run_batch(job, on_event=on_event, cancel=cancel, ctx=ctx)
     if show_bar:
         sys.stderr.write("\n")
     if args.json:

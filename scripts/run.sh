@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Set everything up, then start ArtGuard (the desktop app; pass CLI arguments to run a command).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+exec .venv/bin/artguard "$@"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Set up everything ArtGuard needs on a fresh Linux machine, idempotently:
+# system libraries (Qt's xcb platform plugin, exiftool as the tests' second reader,
+# poppler-utils for PDF checks), a virtual environment in .venv, ArtGuard and its
+# Python dependencies (pyproject.toml). Safe to run again; it only adds what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SYSTEM_PACKAGES=(
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
+  libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
+  libegl1 libgl1 libfontconfig1 libdbus-1-3
+  libimage-exiftool-perl poppler-utils xvfb xauth
+)
+
+install_system_packages() {
+  command -v dpkg-query >/dev/null 2>&1 || { echo "setup: not a Debian/Ubuntu system; install Qt's xcb libraries and exiftool yourself" >&2; return 0; }
+  local missing=()
+  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "setup: please install: ${missing[*]}" >&2; return 0
+    fi
+  fi
+  echo "setup: installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_system_packages
+
+PYTHON=${PYTHON:-python3}
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "setup: ArtGuard needs Python 3.11 or newer" >&2; exit 1; }
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
