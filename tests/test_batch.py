@@ -1,0 +1,88 @@
+"""Batch engine: planning, collisions, progress events, cancel, parallel workers."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from artguard.batch import EmbedJob, plan, run_batch
+from artguard.catalog import Catalog
+from artguard.pipeline import EmbedOptions, RunContext
+from artguard.profile import RightsProfile
+
+
+def options(**kw) -> EmbedOptions:
+    return EmbedOptions(RightsProfile(creator="Zoë"), sign_c2pa=False, **kw)
+
+
+def test_collisions_get_predictable_suffixes(make_image, tmp_path) -> None:
+    a = make_image("in/a.jpg", seed=1)
+    b = make_image("in/a.png", seed=2)
+    job = EmbedJob([a, b], tmp_path / "out", options(format="jpeg"))
+    assert [dst.name for _, dst in plan(job)] == ["a.jpg", "a-2.jpg"]
+
+
+def test_outputs_inside_an_input_folder_are_not_picked_up_again(make_image, tmp_path) -> None:
+    make_image("shoot/a.jpg")
+    job = EmbedJob([tmp_path / "shoot"], tmp_path / "shoot" / "protected", options())
+    assert run_batch(job, ctx=RunContext()).count("ok") == 1
+    assert [src.name for src, _ in plan(job)] == ["a.jpg"]
+
+
+def test_progress_events_count_up_to_the_total(make_image, tmp_path) -> None:
+    for i in range(6):
+        make_image(f"in/{i}.jpg", 96, 64, seed=i)
+    (tmp_path / "in" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 nope")
+    events = []
+    summary = run_batch(
+        EmbedJob([tmp_path / "in"], tmp_path / "out", options(), jobs=2),
+        on_event=lambda progress, result: events.append((progress, result)),
+    )
+    assert [p.done for p, _ in events] == list(range(1, 8))
+    last = events[-1][0]
+    assert (last.total, last.ok, last.failed) == (7, 6, 1)
+    assert last.bytes_done == sum((tmp_path / "out" / "in" / f"{i}.jpg").stat().st_size for i in range(6))
+    assert summary.exit_code == 1 and last.eta == 0.0
+
+
+def test_cancel_mid_batch_leaves_only_complete_outputs(make_image, tmp_path) -> None:
+    for i in range(12):
+        make_image(f"in/{i:02d}.png", 400, 300, seed=i)
+    cancel = threading.Event()
+
+    def on_event(progress, result) -> None:
+        if progress.done == 3:
+            cancel.set()
+
+    job = EmbedJob([tmp_path / "in"], tmp_path / "out", options(max_size=200), jobs=2)
+    summary = run_batch(job, on_event=on_event, cancel=cancel)
+    assert summary.cancelled
+    written = sorted((tmp_path / "out").rglob("*"))
+    files = [p for p in written if p.is_file()]
+    assert 3 <= len(files) < 12
+    assert not [p for p in files if p.name.startswith(".")], "no temp files left"
+    ok = {Path(r.output).name for r in summary.results if r.status == "ok"}
+    assert {p.name for p in files} == ok
+    with Catalog() as catalog:
+        assert catalog.count() == len(ok)
+    from PIL import Image
+
+    for path in files:
+        with Image.open(path) as img:
+            img.load()
+            assert max(img.size) == 200
+
+
+def test_parallel_and_serial_runs_produce_the_same_pixels(make_image, tmp_path) -> None:
+    import numpy as np
+    from PIL import Image
+
+    for i in range(4):
+        make_image(f"in/{i}.jpg", 300, 200, seed=i)
+    for jobs, out in ((1, "serial"), (2, "parallel")):
+        summary = run_batch(EmbedJob([tmp_path / "in"], tmp_path / out, options(max_size=150), jobs=jobs))
+        assert summary.count("ok") == 4
+    for i in range(4):
+        a = np.asarray(Image.open(tmp_path / "serial" / "in" / f"{i}.jpg"))
+        b = np.asarray(Image.open(tmp_path / "parallel" / "in" / f"{i}.jpg"))
+        assert np.array_equal(a, b)
