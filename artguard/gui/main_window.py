@@ -1,0 +1,214 @@
+"""The main window: a page list on the left (Protect, Check, Catalog, Identity & settings),
+menus with shortcuts for the main actions, and a close that never abandons a running batch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSize
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QStyle,
+    QWidget,
+)
+
+from artguard import APP_NAME
+from artguard.errors import ArtGuardError
+from artguard.gui import theme
+from artguard.gui.pages.catalog import CatalogPage
+from artguard.gui.pages.check import CheckPage
+from artguard.gui.pages.identity import IdentityPage
+from artguard.gui.pages.protect import ProtectPage
+from artguard.gui.settings import GuiSettings
+from artguard.gui.widgets.about import AboutDialog
+
+PAGES = ("Protect", "Check", "Catalog", "Identity & settings")
+PROTECT, CHECK, CATALOG, IDENTITY = range(4)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: GuiSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or GuiSettings.load()
+        self._close_when_idle = False
+        self.setWindowTitle(APP_NAME)
+        self.setWindowIcon(theme.app_icon())
+        self.resize(1320, 860)
+
+        self.protect = ProtectPage(self.settings)
+        self.check = CheckPage()
+        self.catalog = CatalogPage()
+        self.identity = IdentityPage(self.settings)
+
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Pages")
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setFixedWidth(190)
+        self.nav.setSpacing(2)
+        icons = (
+            QStyle.StandardPixmap.SP_DialogApplyButton,
+            QStyle.StandardPixmap.SP_FileDialogContentsView,
+            QStyle.StandardPixmap.SP_FileDialogDetailedView,
+            QStyle.StandardPixmap.SP_DialogOpenButton,
+        )
+        self.stack = QStackedWidget()
+        for i, (name, page, icon) in enumerate(zip(PAGES, (self.protect, self.check, self.catalog, self.identity), icons)):
+            item = QListWidgetItem(self.style().standardIcon(icon), name)
+            item.setToolTip(f"{name} (Ctrl+{i + 1})")
+            item.setSizeHint(QSize(0, 40))
+            self.nav.addItem(item)
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self._page_changed)
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(6, 6, 6, 6)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.setTabOrder(self.nav, self.stack)
+
+        self._build_menus()
+        for page in (self.protect, self.check, self.catalog, self.identity):
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.protect.batch_finished.connect(self._batch_finished)
+        self.protect.busy_changed.connect(self._busy_changed)
+        self.identity.theme_changed.connect(self._apply_theme)
+        self.statusBar().showMessage("Ready. Add images to protect, or drop copies on the Check page.")
+
+        if self.settings.geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.geometry.encode("ascii")))
+        self.show_page(self.settings.page if 0 <= self.settings.page < len(PAGES) else PROTECT)
+
+    # ---- menus and shortcuts ------------------------------------------------------------
+    def _action(self, menu, text: str, shortcut: QKeySequence | str | None, slot, tip: str = "") -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "Add &images…", QKeySequence.StandardKey.Open, self._add_images, "Add images to protect")
+        self._action(file_menu, "Add &folder…", "Ctrl+Shift+O", self._add_folder, "Add a folder of images to protect")
+        file_menu.addSeparator()
+        self.protect_action = self._action(file_menu, "&Protect", "Ctrl+Return", self._start, "Protect every image in the list")
+        self.cancel_action = self._action(file_menu, "&Cancel batch", "Esc", self.protect.cancel, "Stop the running batch")
+        self.cancel_action.setEnabled(False)
+        file_menu.addSeparator()
+        self._action(file_menu, "Chec&k copies…", "Ctrl+Shift+K", self._check_copies, "Check downloaded copies of your images")
+        self._action(file_menu, "Save evidence &report…", "Ctrl+Shift+S", self._save_report, "Save an evidence report of the checks")
+        self._action(file_menu, "&Save profile", QKeySequence.StandardKey.Save, self.protect.profile_editor.save, "Save the rights profile")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
+
+        view = bar.addMenu("&View")
+        for i, name in enumerate(PAGES):
+            self._action(view, name, f"Ctrl+{i + 1}", lambda _c=False, i=i: self.show_page(i))
+        self._action(view, "Search catalog", QKeySequence.StandardKey.Find, self._search_catalog)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, f"&About {APP_NAME}", "F1", self.about)
+
+    def show_page(self, index: int) -> None:
+        self.nav.setCurrentRow(index)
+
+    def _page_changed(self, index: int) -> None:
+        self.stack.setCurrentIndex(index)
+        self.settings.page = index
+        if index == CATALOG:
+            self.catalog.refresh()
+        elif index == IDENTITY:
+            self.identity.refresh()
+
+    def _add_images(self) -> None:
+        self.show_page(PROTECT)
+        self.protect.choose_files()
+
+    def _add_folder(self) -> None:
+        self.show_page(PROTECT)
+        self.protect.choose_folder()
+
+    def _start(self) -> None:
+        self.show_page(PROTECT)
+        self.protect.start_batch()
+
+    def _check_copies(self) -> None:
+        self.show_page(CHECK)
+        self.check.choose_files()
+
+    def _save_report(self) -> None:
+        self.show_page(CHECK)
+        self.check.save_report()
+
+    def _search_catalog(self) -> None:
+        self.show_page(CATALOG)
+        self.catalog.search.setFocus()
+        self.catalog.search.selectAll()
+
+    def about(self) -> None:
+        AboutDialog(self).exec()
+
+    def _apply_theme(self, name: str) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_theme(app, name)
+        self.save_settings()
+
+    # ---- batch and closing --------------------------------------------------------------
+    def _busy_changed(self, busy: bool) -> None:
+        self.protect_action.setEnabled(not busy)
+        self.cancel_action.setEnabled(busy)
+        self.setWindowTitle(f"{APP_NAME} — protecting…" if busy else APP_NAME)
+
+    def _batch_finished(self, _summary: object) -> None:
+        if self.stack.currentIndex() == CATALOG:
+            self.catalog.refresh()
+        if self._close_when_idle:
+            self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """A running batch is never abandoned: ask, cancel, and close once it has stopped."""
+        if self.protect.busy:
+            if not self._close_when_idle:
+                answer = QMessageBox.question(
+                    self, "A batch is running",
+                    "Images are still being protected. Stop after the images in progress and quit?\n"
+                    "Finished images are kept; nothing is left half-written.",
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    event.ignore()
+                    return
+                self._close_when_idle = True
+                self.protect.cancel()
+                self.statusBar().showMessage("Stopping the batch, then closing…")
+            event.ignore()
+            return
+        self.save_settings()
+        self.catalog.close_catalog()
+        event.accept()
+
+    def save_settings(self) -> None:
+        self.protect.store_settings()
+        self.settings.geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        try:
+            self.settings.save()
+        except ArtGuardError as exc:
+            self.statusBar().showMessage(f"Settings could not be saved: {exc}", 8000)
+
+    def add_files(self, files: list[str]) -> int:
+        return self.protect.add_paths([Path(f) for f in files])

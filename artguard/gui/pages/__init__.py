@@ -1,0 +1,1 @@
+"""One module per page of the main window: Protect, Check, Catalog, Identity & settings."""

@@ -1,0 +1,393 @@
+"""Protect page: inputs with thumbnails, profile, watermark designer with live preview, output
+settings, then a batch with progress, ETA and cancel, and a results view.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from artguard.batch import BatchSummary, EmbedJob, Progress
+from artguard.errors import ArtGuardError
+from artguard.gui.settings import GuiSettings
+from artguard.gui.widgets.file_list import FileList, dropped_paths
+from artguard.gui.widgets.hint import ERROR_STYLE
+from artguard.gui.widgets.image_view import ImageView
+from artguard.gui.widgets.output_settings import OutputSettings
+from artguard.gui.widgets.preview import PreviewRenderer
+from artguard.gui.widgets.profile_editor import ProfileEditor
+from artguard.gui.widgets.watermark_editor import WatermarkEditor
+from artguard.gui.workers import BatchWorker
+from artguard.pipeline import FileResult
+
+IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.webp *.tif *.tiff);;All files (*)"
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+class ProtectPage(QWidget):
+    busy_changed = Signal(bool)
+    batch_finished = Signal(object)  # BatchSummary
+    message = Signal(str)
+
+    def __init__(self, settings: GuiSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.worker: BatchWorker | None = None
+        self.last_summary: BatchSummary | None = None
+        self.setAcceptDrops(True)
+        layout = QVBoxLayout(self)
+
+        bar = QHBoxLayout()
+        self.add_files_button = QPushButton("Add &images…")
+        self.add_files_button.setToolTip("Add image files (Ctrl+O)")
+        self.add_files_button.clicked.connect(self.choose_files)
+        self.add_folder_button = QPushButton("Add &folder…")
+        self.add_folder_button.setToolTip("Add every image in a folder and its subfolders (Ctrl+Shift+O)")
+        self.add_folder_button.clicked.connect(self.choose_folder)
+        self.recent_button = QToolButton()
+        self.recent_button.setText("Recent")
+        self.recent_button.setToolTip("Folders you added before")
+        self.recent_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.recent_menu = QMenu(self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.recent_button.setMenu(self.recent_menu)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip("Remove the selected images from the list (Delete)")
+        self.clear_button = QPushButton("Clear")
+        self.clear_button.setToolTip("Empty the list")
+        self.count_label = QLabel()
+        for w in (self.add_files_button, self.add_folder_button, self.recent_button, self.remove_button, self.clear_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        layout.addLayout(bar)
+
+        self.files = FileList()
+        self.remove_button.clicked.connect(self._remove_selected)
+        self.clear_button.clicked.connect(self._clear)
+        self.files.paths_added.connect(self._update_count)
+
+        self.preview = ImageView("Add images, then pick one to preview the watermark on it.\n\nYou can also drop files and folders anywhere on this page.")
+        self.preview.setAccessibleName("Watermark preview")
+        self.preview.setToolTip("How the watermark will look on the selected image")
+        self.renderer = PreviewRenderer(self)
+        self.renderer.ready.connect(self._preview_ready)
+        self.renderer.failed.connect(self._preview_failed)
+        self.preview_caption = QLabel()
+        self.preview_caption.setWordWrap(True)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.preview, 1)
+        centre_layout.addWidget(self.preview_caption)
+
+        self.profile_editor = ProfileEditor()
+        self.watermark = WatermarkEditor()
+        self.output = OutputSettings()
+        self.output.load(settings)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(_scrolled(self.profile_editor), "Rights &profile")
+        self.tabs.addTab(_scrolled(self.watermark), "&Watermark")
+        self.tabs.addTab(_scrolled(self.output), "O&utput")
+        self.tabs.setMinimumWidth(380)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.files)
+        splitter.addWidget(centre)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 4)
+        splitter.setStretchFactor(2, 3)
+        splitter.setSizes([260, 560, 420])
+        layout.addWidget(splitter, 1)
+
+        run_row = QHBoxLayout()
+        self.protect_button = QPushButton("Protect")
+        self.protect_button.setToolTip("Write protected copies of every image in the list (Ctrl+Enter)")
+        self.protect_button.setDefault(True)
+        self.protect_button.setMinimumWidth(140)
+        font = self.protect_button.font()
+        font.setBold(True)
+        self.protect_button.setFont(font)
+        self.protect_button.clicked.connect(self.start_batch)
+        self.progress = QProgressBar()
+        self.progress.setFormat("%v of %m")
+        self.progress.setValue(0)
+        self.progress.setAccessibleName("Batch progress")
+        self.eta_label = QLabel()
+        self.eta_label.setMinimumWidth(200)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop after the images in progress (Esc)")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        run_row.addWidget(self.protect_button)
+        run_row.addWidget(self.progress, 1)
+        run_row.addWidget(self.eta_label)
+        run_row.addWidget(self.cancel_button)
+        layout.addLayout(run_row)
+
+        self.results = QFrame()
+        self.results.setFrameShape(QFrame.Shape.StyledPanel)
+        results_layout = QVBoxLayout(self.results)
+        summary_row = QHBoxLayout()
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.open_output_button = QPushButton("Open output folder")
+        self.open_output_button.setToolTip("Show the protected copies in your file manager")
+        self.open_output_button.clicked.connect(self.open_output)
+        summary_row.addWidget(self.summary_label, 1)
+        summary_row.addWidget(self.open_output_button)
+        results_layout.addLayout(summary_row)
+        self.failures = QTreeWidget()
+        self.failures.setHeaderLabels(["Image", "Why it failed"])
+        self.failures.setRootIsDecorated(False)
+        self.failures.setMaximumHeight(140)
+        self.failures.setAccessibleName("Failed images")
+        results_layout.addWidget(self.failures)
+        self.results.hide()
+        layout.addWidget(self.results)
+
+        self.files.current_path_changed.connect(self._select)
+        self.profile_editor.loaded.connect(self._profile_loaded)
+        self.profile_editor.changed.connect(self._refresh_preview)
+        self.watermark.changed.connect(self._watermark_changed)
+        self.watermark.set_settings(self.profile_editor.profile().watermark)
+        if settings.profile in self.profile_editor.store.names():
+            self.profile_editor.reload(select=settings.profile)
+        self._update_count()
+
+    # ---- inputs -------------------------------------------------------------------------
+    def add_paths(self, paths: list[Path]) -> int:
+        added = self.files.add_paths([Path(p) for p in paths])
+        for path in paths:
+            if Path(path).is_dir():
+                self.settings.add_recent(str(path))
+        return added
+
+    def choose_files(self) -> None:
+        start = self.settings.recent_folders[0] if self.settings.recent_folders else str(Path.home())
+        names, _ = QFileDialog.getOpenFileNames(self, "Add images", start, IMAGE_FILTER)
+        if names:
+            self.add_paths([Path(n) for n in names])
+            self.settings.add_recent(str(Path(names[0]).parent))
+
+    def choose_folder(self) -> None:
+        start = self.settings.recent_folders[0] if self.settings.recent_folders else str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder of images", start)
+        if folder:
+            self.add_paths([Path(folder)])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for folder in self.settings.recent_folders:
+            action = self.recent_menu.addAction(folder)
+            action.triggered.connect(lambda _checked=False, f=folder: self.add_paths([Path(f)]))
+        if not self.settings.recent_folders:
+            self.recent_menu.addAction("No recent folders").setEnabled(False)
+
+    def _remove_selected(self) -> None:
+        self.files.remove_selected()
+        self._update_count()
+
+    def _clear(self) -> None:
+        self.files.clear_all()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        n = self.files.count()
+        self.count_label.setText(f"{n} image{'s' if n != 1 else ''}")
+        self.protect_button.setEnabled(n > 0 and self.worker is None)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_paths(event)
+        if paths:
+            self.add_paths(paths)
+            event.acceptProposedAction()
+
+    # ---- preview ------------------------------------------------------------------------
+    def _select(self, path: Path | None) -> None:
+        self.renderer.set_source(path)
+        self.preview_caption.setText(f"Preview of {path.name}: the watermark as it will look." if path else "")
+        if path is not None:
+            self._refresh_preview()
+
+    def _profile_loaded(self, profile: object) -> None:
+        self.watermark.set_settings(self.profile_editor.profile().watermark)
+        self._refresh_preview()
+
+    def _watermark_changed(self, settings: object) -> None:
+        self.profile_editor.set_watermark(self.watermark.settings())
+        self._refresh_preview()
+
+    def _refresh_preview(self) -> None:
+        if self.renderer.source is None:
+            return
+        profile = self.profile_editor.profile()
+        settings = self.watermark.settings()
+        self.renderer.request(settings, profile.expand(settings.text, filename=self.renderer.source.name))
+
+    def _preview_ready(self, image: QImage) -> None:
+        self.preview.set_image(image)
+
+    def _preview_failed(self, message: str) -> None:
+        self.preview_caption.setText(f"⚠ Preview not available: {message}")
+
+    # ---- batch --------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.worker is not None
+
+    def start_batch(self) -> bool:
+        """Validate the job on this thread (a bad job never starts), then run it in a worker."""
+        if self.busy or not self.files.count():
+            return False
+        folder = self.output.folder.text().strip()
+        if not folder:
+            self._show_problem("Choose an output folder first (Output tab).")
+            self.tabs.setCurrentIndex(2)
+            return False
+        profile = self.profile_editor.profile()
+        job = EmbedJob(list(self.files.roots), Path(folder).expanduser(), self.output.options(profile), suffix=self.output.suffix.text().strip())
+        try:
+            worker = BatchWorker(job)
+        except ArtGuardError as exc:
+            self._show_problem(str(exc))
+            return False
+        self.store_settings()
+        self.worker = worker
+        worker.signals.progress.connect(self._on_progress)
+        worker.signals.finished.connect(self._on_finished)
+        worker.signals.failed.connect(self._on_failed)
+        self.files.reset_status()
+        self.results.hide()
+        self.progress.setRange(0, self.files.count())
+        self.progress.setValue(0)
+        self.eta_label.setText("Starting…")
+        self._set_busy(True)
+        worker.start()
+        return True
+
+    def cancel(self) -> None:
+        if self.worker is not None and not self.worker.cancelled:
+            self.worker.cancel()
+            self.cancel_button.setEnabled(False)
+            self.eta_label.setText("Cancelling: finishing the images in progress…")
+
+    def _on_progress(self, progress: Progress, result: FileResult) -> None:
+        detail = result.error if result.status == "error" else Path(result.output or "").name
+        self.files.set_status(result.input, result.status, detail or "")
+        self.progress.setRange(0, progress.total)
+        self.progress.setValue(progress.done)
+        if self.worker is not None and self.worker.cancelled:
+            return
+        eta = progress.eta
+        left = f" · about {format_duration(eta)} left" if eta else ""
+        self.eta_label.setText(f"{progress.done} of {progress.total}{left}")
+
+    def _on_finished(self, summary: BatchSummary) -> None:
+        self.last_summary = summary
+        ok, skipped, failed = summary.count("ok"), summary.count("skipped"), summary.count("error")
+        done = {r.input for r in summary.results}
+        for key in self.files.files():
+            if key not in done:
+                self.files.set_status(key, "cancelled")
+        head = "Cancelled. " if summary.cancelled else ""
+        parts = [f"✔ {ok} protected"]
+        if skipped:
+            parts.append(f"↷ {skipped} already up to date")
+        if failed:
+            parts.append(f"✖ {failed} failed")
+        if summary.cancelled:
+            parts.append(f"– {len(self.files.files()) - len(done)} not processed")
+        self.summary_label.setText(f"{head}{', '.join(parts)} in {format_duration(summary.elapsed)}.")
+        self.summary_label.setStyleSheet("")
+        self.failures.clear()
+        for r in summary.results:
+            if r.status == "error":
+                item = QTreeWidgetItem([Path(r.input).name, r.error or "unknown error"])
+                item.setToolTip(0, r.input)
+                item.setToolTip(1, r.error or "")
+                self.failures.addTopLevelItem(item)
+        self.failures.setVisible(bool(failed))
+        self.failures.resizeColumnToContents(0)
+        self.open_output_button.setVisible(True)
+        self.eta_label.setText("Cancelled" if summary.cancelled else "Done")
+        self.results.show()
+        self._end_batch()
+        self.batch_finished.emit(summary)
+        self.message.emit(self.summary_label.text())
+
+    def _on_failed(self, message: str) -> None:
+        self._show_problem(f"The batch could not run: {message}")
+        self.eta_label.setText("Stopped")
+        self._end_batch()
+        self.batch_finished.emit(None)
+
+    def _end_batch(self) -> None:
+        self.worker = None
+        self._set_busy(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.protect_button.setEnabled(not busy and self.files.count() > 0)
+        self.cancel_button.setEnabled(busy)
+        for widget in (self.add_files_button, self.add_folder_button, self.recent_button, self.remove_button, self.clear_button, self.output, self.profile_editor):
+            widget.setEnabled(not busy)
+        self.busy_changed.emit(busy)
+
+    def _show_problem(self, text: str) -> None:
+        self.summary_label.setText(f"⚠ {text}")
+        self.summary_label.setStyleSheet(ERROR_STYLE)
+        self.failures.hide()
+        self.open_output_button.hide()
+        self.results.show()
+        self.message.emit(text)
+
+    def open_output(self) -> None:
+        folder = self.output.folder.text().strip()
+        if folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(folder).expanduser())))
+
+    def store_settings(self) -> None:
+        self.output.store(self.settings)
+        self.settings.profile = self.profile_editor.profile().name
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area

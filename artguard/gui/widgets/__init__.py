@@ -1,0 +1,1 @@
+"""Reusable widgets: image view, file list, profile editor, watermark designer, output settings, dialogs."""

@@ -1,0 +1,104 @@
+"""Live watermark preview: a reduced proxy of the selected image, re-stamped off the GUI thread.
+
+Only one render runs at a time; while it runs, newer requests replace each other, so a
+dragged slider costs one render per frame of work instead of a growing queue. The
+latency of the last render (request to image ready) is kept for the benchmark.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from artguard import imaging
+from artguard.gui.qimage import to_qimage
+from artguard.gui.workers import Task
+from artguard.profile import WatermarkSettings
+from artguard.watermark.visible import render_preview
+
+PROXY_SIDE = 1200
+
+
+def load_proxy(path: Path, side: int = PROXY_SIDE) -> Image.Image:
+    img = imaging.decode_reduced(path, side).image
+    return img if img.mode in ("RGB", "RGBA") else imaging.to_rgb(img)
+
+
+def stamp(proxy: Image.Image, settings: WatermarkSettings, text: str) -> QImage:
+    return to_qimage(render_preview(proxy, settings, text=text) if settings.enabled() else proxy)
+
+
+class PreviewRenderer(QObject):
+    ready = Signal(QImage)
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.source: Path | None = None
+        self.proxy: Image.Image | None = None
+        self.last_latency_ms: float | None = None
+        self._want: tuple[WatermarkSettings, str] | None = None
+        self._last: tuple[WatermarkSettings, str] | None = None
+        self._asked_at = 0.0
+        self._busy = False
+        self._token = 0
+        self._tasks: set[Task] = set()
+
+    def set_source(self, path: Path | None) -> None:
+        self._token += 1
+        self.source, self.proxy = path, None
+        if path is None:
+            self.ready.emit(QImage())
+            return
+        token = self._token
+        self._run(Task(load_proxy, path), lambda img: self._proxy_loaded(token, img))
+
+    def request(self, settings: WatermarkSettings, text: str) -> None:
+        if self._want is None:
+            self._asked_at = time.perf_counter()
+        self._want = self._last = (settings, text)
+        self._kick()
+
+    def _proxy_loaded(self, token: int, img: Image.Image) -> None:
+        if token == self._token:
+            self.proxy = img
+            if self._want is None and self._last is not None:
+                self._want, self._asked_at = self._last, time.perf_counter()
+            self._kick()
+
+    def _kick(self) -> None:
+        if self._busy or self.proxy is None or self._want is None:
+            return
+        settings, text = self._want
+        self._want = None
+        asked_at, token = self._asked_at, self._token
+        self._busy = True
+        self._run(Task(stamp, self.proxy, settings, text), lambda image: self._done(token, asked_at, image))
+
+    def _done(self, token: int, asked_at: float, image: QImage) -> None:
+        self._busy = False
+        if token == self._token:
+            self.last_latency_ms = (time.perf_counter() - asked_at) * 1000
+            self.ready.emit(image)
+        self._kick()
+
+    def _run(self, task: Task, on_done) -> None:  # type: ignore[no-untyped-def]
+        self._tasks.add(task)
+
+        def finished(result: object) -> None:
+            self._tasks.discard(task)
+            on_done(result)
+
+        def failed(message: str) -> None:
+            self._tasks.discard(task)
+            self._busy = False
+            self.failed.emit(message)
+            self._kick()
+
+        task.signals.finished.connect(finished)
+        task.signals.failed.connect(failed)
+        task.start("preview")

@@ -1,0 +1,122 @@
+"""Worker threads: every piece of file work runs here, never on the GUI thread.
+
+Two shapes, after Vorta's one-job-per-task model:
+
+- :class:`Task` runs one function in a pool and reports ``finished(result)`` or
+  ``failed(message)`` (thumbnails, previews, checks, reports, identity creation).
+- :class:`BatchWorker` runs :func:`artguard.batch.run_batch` for one validated
+  :class:`~artguard.batch.EmbedJob`; the core's plain progress callback and
+  ``threading.Event`` cancel are forwarded as Qt signals, so the core never sees Qt.
+
+Signals are emitted from the worker thread and delivered queued to the GUI thread.
+Separate pools keep a long queue of thumbnails from delaying a watermark preview.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from artguard.batch import BatchSummary, EmbedJob, run_batch
+from artguard.errors import ArtGuardError
+
+log = logging.getLogger(__name__)
+
+_POOLS: dict[str, QThreadPool] = {}
+_POOL_SIZES = {"thumbnails": 2, "preview": 1, "tasks": 2, "batch": 1}
+
+
+def pool(name: str) -> QThreadPool:
+    """A named pool: thumbnails, preview (one thread, latest request wins), tasks, batch."""
+    if name not in _POOLS:
+        made = QThreadPool()
+        made.setMaxThreadCount(_POOL_SIZES[name])
+        made.setObjectName(f"artguard-{name}")
+        _POOLS[name] = made
+    return _POOLS[name]
+
+
+def wait_all(timeout_ms: int = 30000) -> bool:
+    """Let running work finish (used on exit and in tests); True when every pool is idle."""
+    return all(p.waitForDone(timeout_ms) for p in _POOLS.values())
+
+
+def error_text(exc: BaseException) -> str:
+    """A one-line message for the user: ArtGuardError as it is, anything else named as a bug."""
+    if isinstance(exc, ArtGuardError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc)
+    return f"internal error: {type(exc).__name__}: {exc}"
+
+
+class TaskSignals(QObject):
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+class Task(QRunnable):
+    """``fn(*args)`` in a pool thread; the outcome arrives as a queued signal."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        super().__init__()
+        self.fn = fn
+        self.args = args
+        self.signals = TaskSignals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn(*self.args)
+        except Exception as exc:  # shown to the user; a bug is logged with its traceback
+            if not isinstance(exc, (ArtGuardError, OSError)):
+                log.exception("task %s failed", getattr(self.fn, "__name__", self.fn))
+            self.signals.failed.emit(error_text(exc))
+        else:
+            self.signals.finished.emit(result)
+
+    def start(self, pool_name: str = "tasks") -> Task:
+        pool(pool_name).start(self)
+        return self
+
+
+class BatchSignals(QObject):
+    progress = Signal(object, object)  # batch.Progress, pipeline.FileResult
+    finished = Signal(object)  # batch.BatchSummary
+    failed = Signal(str)
+
+
+class BatchWorker(QRunnable):
+    """One protect run. The job is validated on the GUI thread before the thread starts."""
+
+    def __init__(self, job: EmbedJob) -> None:
+        super().__init__()
+        job.validate()
+        self.job = job
+        self.cancel_event = threading.Event()
+        self.signals = BatchSignals()
+
+    def cancel(self) -> None:
+        """Stop starting new files; files in flight finish (atomic writes: no partial output)."""
+        self.cancel_event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    def run(self) -> None:
+        try:
+            summary: BatchSummary = run_batch(self.job, on_event=self.signals.progress.emit, cancel=self.cancel_event)
+        except Exception as exc:  # a job-level failure (identity, catalog) ends the run with a message
+            if not isinstance(exc, (ArtGuardError, OSError)):
+                log.exception("batch failed")
+            self.signals.failed.emit(error_text(exc))
+        else:
+            self.signals.finished.emit(summary)
+
+    def start(self) -> BatchWorker:
+        pool("batch").start(self)
+        return self
