@@ -1,0 +1,98 @@
+"""Perceptual fingerprints: platform copies trace back, unrelated images do not."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from artguard import fingerprint
+from artguard.imaging import decode_reduced
+from conftest import textured
+
+
+def _reencode(img: Image.Image, fmt: str, **options) -> Image.Image:
+    buf = io.BytesIO()
+    img.save(buf, fmt, **options)
+    return decode_reduced(buf.getvalue()).image
+
+
+def _crop(img: Image.Image, left: float, top: float, right: float, bottom: float) -> Image.Image:
+    w, h = img.size
+    return img.crop((round(left * w), round(top * h), round(w - right * w), round(h - bottom * h)))
+
+
+def _platform_copies(img: Image.Image) -> dict[str, Image.Image]:
+    half = img.resize((img.width // 2, img.height // 2), Image.Resampling.BICUBIC)
+    quarter = img.resize((img.width // 4, img.height // 4), Image.Resampling.BICUBIC)
+    marked = _crop(img, 0.05, 0.0, 0.0, 0.05)
+    ImageDraw.Draw(marked).text((marked.width - 90, marked.height - 20), "@reposter", fill=(255, 255, 255))
+    return {
+        "jpeg q60": _reencode(img, "JPEG", quality=60),
+        "webp q75": _reencode(img, "WEBP", quality=75),
+        "half, jpeg q80": _reencode(half, "JPEG", quality=80),
+        "quarter, png": _reencode(quarter, "PNG"),
+        "crop 10% each side": _reencode(_crop(img, 0.1, 0.1, 0.1, 0.1), "JPEG", quality=85),
+        "crop left+top 9%": _reencode(_crop(img, 0.09, 0.09, 0.0, 0.0), "JPEG", quality=85),
+        "crop right 8%, resized": _reencode(_crop(img, 0.0, 0.0, 0.08, 0.03).resize((300, 225)), "WEBP", quality=70),
+        "small text overlay": _reencode(marked, "JPEG", quality=75),
+    }
+
+
+def test_fingerprint_is_small_and_stable() -> None:
+    img = textured(480, 360, seed=1)
+    fp = fingerprint.compute(img)
+    assert 0 <= fp.phash < 2**64
+    assert len(fp.blob) < 1024
+    assert (fp.query == fingerprint.query_hash(img)).all()
+    assert fingerprint.compute(img) == fp  # deterministic: the catalog can recompute it
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_platform_copies_are_traced_to_their_original(seed: int) -> None:
+    original = textured(640, 480, seed=seed)
+    others = [textured(640, 480, seed=s) for s in range(20, 30)]
+    index = fingerprint.FingerprintIndex(
+        [1, *range(100, 110)], [fingerprint.compute(i).blob for i in [original, *others]]
+    )
+    for name, copy in _platform_copies(original).items():
+        hits = index.nearest(fingerprint.query_hash(copy))
+        assert hits, f"{name}: not traced"
+        assert hits[0].key == 1, f"{name}: traced to the wrong original {hits[0]}"
+        assert hits[0].distance <= fingerprint.MATCH_THRESHOLD
+
+
+def test_unrelated_images_do_not_match() -> None:
+    images = [textured(320, 240, seed=s) for s in range(40, 60)]
+    index = fingerprint.FingerprintIndex(range(20), [fingerprint.compute(i).blob for i in images])
+    for key, img in enumerate(images):
+        dist = index.distances(fingerprint.query_hash(img)).min(axis=0)
+        assert dist[key] == 0
+        assert np.delete(dist, key).min() > fingerprint.MATCH_THRESHOLD
+
+
+def test_real_photos_crops_match_only_their_own_original(corpus) -> None:
+    paths = sorted((corpus / "jpg" / "gps").glob("*.jpg"))[:6] + [corpus / "jpg" / "mobile" / "jolla.jpg"]
+    images = [decode_reduced(p).image for p in paths]
+    index = fingerprint.FingerprintIndex(range(len(images)), [fingerprint.compute(i).blob for i in images])
+    for key, img in enumerate(images):
+        copy = _reencode(_crop(img, 0.08, 0.02, 0.03, 0.1).resize((200, 130)), "JPEG", quality=65)
+        hits = index.nearest(fingerprint.query_hash(copy))
+        assert [h.key for h in hits] == [key], paths[key].name
+
+
+def test_confidence_falls_with_distance() -> None:
+    assert fingerprint.confidence(0) == 1.0
+    assert fingerprint.confidence(fingerprint.MATCH_THRESHOLD) == 0.5
+    assert fingerprint.confidence(fingerprint.HASH_BITS) == 0.0
+
+
+def test_a_foreign_blob_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown fingerprint blob"):
+        fingerprint.FingerprintIndex([1], [b"\x09" + bytes(8)])
+
+
+def test_an_empty_index_finds_nothing() -> None:
+    assert fingerprint.FingerprintIndex([], []).nearest(np.zeros(3, np.uint64)) == []
