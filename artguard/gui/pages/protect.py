@@ -95,6 +95,7 @@ class ProtectPage(QWidget):
         self.remove_button.clicked.connect(self._remove_selected)
         self.clear_button.clicked.connect(self._clear)
         self.files.paths_added.connect(self._update_count)
+        self.files.paths_dropped.connect(self.add_paths)
 
         self.preview = ImageView("Add images, then pick one to preview the watermark on it.\n\nYou can also drop files and folders anywhere on this page.")
         self.preview.setAccessibleName("Watermark preview")
@@ -287,6 +288,10 @@ class ProtectPage(QWidget):
             self._show_problem(str(exc))
             return False
         self.store_settings()
+        try:
+            self.settings.save()  # the choices of a run are remembered even if the app dies
+        except ArtGuardError as exc:
+            self.message.emit(f"Settings could not be saved: {exc}")
         self.worker = worker
         worker.signals.progress.connect(self._on_progress)
         worker.signals.finished.connect(self._on_finished)

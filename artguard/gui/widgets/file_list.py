@@ -36,8 +36,10 @@ def dropped_paths(event: QDropEvent | QDragEnterEvent) -> list[Path]:
 
 
 class FileList(QListWidget):
-    """Emits ``paths_added(count)`` after adding and ``current_path_changed(path or None)``."""
+    """Emits ``paths_dropped(paths)`` (the page adds them), ``paths_added(count)`` and
+    ``current_path_changed(path or None)``."""
 
+    paths_dropped = Signal(list)
     paths_added = Signal(int)
     current_path_changed = Signal(object)
 
@@ -102,6 +104,9 @@ class FileList(QListWidget):
         self._tasks.discard(task)
         if key in self._items:
             self.set_status(key, "error", f"cannot preview: {message}")
+
+    def pending_thumbnails(self) -> int:
+        return len(self._tasks)
 
     # ---- status -------------------------------------------------------------------------
     def set_status(self, key: str, status: str, detail: str = "") -> None:
@@ -171,7 +176,7 @@ class FileList(QListWidget):
     def dropEvent(self, event: QDropEvent) -> None:
         paths = dropped_paths(event)
         if paths:
-            self.add_paths(paths)
+            self.paths_dropped.emit(paths)
             event.acceptProposedAction()
         else:
             super().dropEvent(event)
