@@ -1,0 +1,359 @@
+"""Check a copy found online: which original is it, what CMI survived, what was stripped.
+
+Identification goes from the strongest evidence to the weakest and stops at the first
+hit: the exact bytes (SHA-256), the XMP InstanceID / DocumentID, the C2PA manifest
+label, the invisible watermark's image id, then perceptual similarity (artguard.
+fingerprint, which survives stripping, re-encoding, resizing and crops). The CMI the copy
+still carries is compared key by key with what was written into the matched output.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import io
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from artguard import fingerprint, imaging
+from artguard.catalog import Catalog, Publication
+from artguard.errors import ArtGuardError, CorruptImage, UnsupportedFormat
+from artguard.inspect import inspect_file
+from artguard.metadata import CMI_FIELDS
+
+MAX_DOWNLOAD = 50 * 1024 * 1024
+DOWNLOAD_TIMEOUT_S = 20.0
+ACCEPTED_TYPES = ("image/", "application/octet-stream")
+THUMB_SIDE = 512
+INTACT, STRIPPED, ALTERED = "intact", "stripped", "altered"
+
+
+class DownloadError(ArtGuardError):
+    """A URL could not be fetched, was too big or did not serve an image."""
+
+
+@dataclass
+class Match:
+    """The catalog record a copy was traced to, and how strongly."""
+
+    publication: Publication
+    method: str  # "sha256" | "xmp-id" | "c2pa" | "watermark" | "phash"
+    distance: int | None  # perceptual distance in bits of 192 (None: no fingerprint)
+    confidence: float
+    against: str = "output"  # which recorded image matched: "output" or "original"
+
+    def to_json(self) -> dict[str, Any]:
+        pub = self.publication
+        return {
+            "original": pub.original.path,
+            "output": pub.output.path,
+            "method": self.method,
+            "distance": self.distance,
+            "confidence": self.confidence,
+            "against": self.against,
+            "publication_id": pub.id,
+            "published_at": pub.published_at,
+        }
+
+
+@dataclass
+class CheckResult:
+    """One checked copy; ``to_json`` is DESIGN.md's ``check --json`` entry plus extras."""
+
+    path: str
+    status: str = "ok"  # "ok" | "error"
+    error: str | None = None
+    sha256: str | None = None
+    format: str | None = None
+    width: int | None = None
+    height: int | None = None
+    size: int | None = None
+    match: Match | None = None
+    c2pa: dict[str, Any] = field(default_factory=lambda: {"state": "absent", "manifest": None})
+    fields: dict[str, str] = field(default_factory=dict)
+    carried: dict[str, dict[str, str]] = field(default_factory=dict)
+    watermark: dict[str, Any] = field(default_factory=lambda: {"id": None})
+    verdict: str = "unknown"
+    url: str | None = None
+    downloaded_at: str | None = None
+    checked_at: str = ""
+    thumbnail: bytes | None = None  # JPEG of the copy, for the report
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"path": self.path, "status": self.status}
+        if self.error:
+            doc["error"] = self.error
+            return doc
+        doc.update(
+            match=self.match.to_json() if self.match else None,
+            c2pa={k: v for k, v in self.c2pa.items() if k in ("state", "label", "manifest", "errors")},
+            fields=self.fields,
+            verdict=self.verdict,
+            carried=self.carried,
+            watermark=self.watermark,
+            sha256=self.sha256,
+            format=self.format,
+            width=self.width,
+            height=self.height,
+            size=self.size,
+            confidence=self.match.confidence if self.match else None,
+            url=self.url,
+            downloaded_at=self.downloaded_at,
+            checked_at=self.checked_at,
+        )
+        return doc
+
+
+class CatalogIndex:
+    """The catalog's fingerprints in memory, built once for a batch of checks."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        ids, out_phash, orig_phash = catalog.phash_index()
+        blobs = catalog.fingerprints(ids.tolist())
+        keys: list[int] = []
+        rows: list[bytes] = []
+        for pub_id in ids.tolist():
+            out_blob, orig_blob = blobs.get(pub_id, (b"", b""))
+            for which, blob in ((0, out_blob), (1, orig_blob)):
+                if _usable(blob) and (which == 0 or orig_blob != out_blob):
+                    keys.append(pub_id * 2 + which)
+                    rows.append(blob)
+        self.index = fingerprint.FingerprintIndex(keys, rows)
+
+    def nearest(self, query: np.ndarray) -> list[fingerprint.Candidate]:
+        return self.index.nearest(query)
+
+    def distance_to(self, pub: Publication, query: np.ndarray) -> tuple[int | None, str]:
+        """Perceptual distance of a copy to a publication found by another method."""
+        best: tuple[int | None, str] = (None, "output")
+        for which, facts in (("output", pub.output), ("original", pub.original)):
+            if _usable(facts.fingerprint):
+                one = fingerprint.FingerprintIndex([0], [facts.fingerprint])
+                dist = int(one.distances(query).min())
+                if best[0] is None or dist < best[0]:
+                    best = (dist, which)
+        return best
+
+
+def _usable(blob: bytes) -> bool:
+    try:
+        fingerprint.blob_hashes(blob)
+    except ValueError:
+        return False
+    return True
+
+
+def check_copy(source: str | Path, *, catalog: Catalog | None = None, index: CatalogIndex | None = None) -> CheckResult:
+    """Check one file or http(s) URL; raises ArtGuardError for input that is not an image."""
+    source_text = str(source)
+    if _is_url(source_text):
+        data, downloaded_at = download(source_text)
+        with tempfile.TemporaryDirectory(prefix="artguard-check-") as tmp:
+            name = Path(urllib.request.url2pathname(source_text.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "download"))
+            local = Path(tmp) / (name.name or "download")
+            local.write_bytes(data)
+            result = _check_file(local, data, catalog, index)
+        result.path = source_text
+        result.url = source_text
+        result.downloaded_at = downloaded_at
+        return result
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError as exc:
+        raise ArtGuardError("is a folder") from exc
+    except OSError as exc:
+        raise ArtGuardError(f"cannot read file: {exc.strerror}") from exc
+    return _check_file(path, data, catalog, index)
+
+
+def check_many(
+    sources: Iterable[str | Path],
+    *,
+    catalog: Catalog | None = None,
+    on_result: Callable[[CheckResult], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> list[CheckResult]:
+    """Check files, folders (recursed) and URLs; a bad input gives an error result, not a stop."""
+    catalog = catalog if catalog is not None else Catalog()
+    index = CatalogIndex(catalog)
+    results: list[CheckResult] = []
+    for source in expand_sources(sources):
+        if cancel is not None and cancel():
+            break
+        try:
+            result = check_copy(source, catalog=catalog, index=index)
+        except ArtGuardError as exc:
+            result = CheckResult(path=str(source), status="error", error=str(exc), checked_at=_now())
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results
+
+
+def expand_sources(sources: Iterable[str | Path]) -> Iterator[str | Path]:
+    """Files and URLs as given; folders become their image files, sorted."""
+    for source in sources:
+        if isinstance(source, str) and _is_url(source):
+            yield source
+            continue
+        path = Path(source)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in imaging.IMAGE_SUFFIXES)
+        else:
+            yield path
+
+
+def download(url: str, *, limit: int = MAX_DOWNLOAD, timeout: float = DOWNLOAD_TIMEOUT_S) -> tuple[bytes, str]:
+    """The body of an http(s) URL (timeout, size limit, image content type) and when it came."""
+    request = urllib.request.Request(url, headers={"User-Agent": "ArtGuard-check/1", "Accept": "image/*"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked)
+            ctype = (response.headers.get_content_type() or "").lower()
+            if not ctype.startswith(ACCEPTED_TYPES):
+                raise DownloadError(f"{url} is not an image (content type {ctype})")
+            declared = response.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > limit:
+                raise DownloadError(f"{url} is larger than the {limit // (1024 * 1024)} MB limit")
+            data = response.read(limit + 1)
+    except DownloadError:
+        raise
+    except urllib.error.HTTPError as exc:
+        raise DownloadError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from exc
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise DownloadError(f"cannot download {url}: {reason}") from exc
+    if len(data) > limit:
+        raise DownloadError(f"{url} is larger than the {limit // (1024 * 1024)} MB limit")
+    return data, _now()
+
+
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _check_file(path: Path, data: bytes, catalog: Catalog | None, index: CatalogIndex | None) -> CheckResult:
+    if not data:
+        raise CorruptImage("empty file (0 bytes)")
+    if imaging.sniff_format(data[:16]) is None:
+        raise UnsupportedFormat("not an image (unknown file signature)")
+    reduced = imaging.decode_reduced(data, THUMB_SIDE)
+    facts = inspect_file(path)
+    catalog = catalog if catalog is not None else Catalog()
+    index = index if index is not None else CatalogIndex(catalog)
+    query = fingerprint.query_hash(reduced.image)
+    sha = hashlib.sha256(data).hexdigest()
+    copy_values = {**facts["exif"], **facts["iptc"], **facts["xmp"]}
+    result = CheckResult(
+        path=str(path),
+        sha256=sha,
+        format=facts["format"],
+        width=facts["width"],
+        height=facts["height"],
+        size=len(data),
+        c2pa=facts["c2pa"],
+        watermark=facts["watermark"],
+        carried=_carried(copy_values),
+        checked_at=_now(),
+        thumbnail=_thumb_jpeg(reduced.image),
+    )
+    result.match = _identify(catalog, index, sha, copy_values, facts, query)
+    if result.match is not None:
+        result.fields = compare_fields(result.match.publication.fields, copy_values)
+        result.verdict = verdict(result.fields, result.match.publication, result.c2pa)
+    return result
+
+
+def _identify(catalog: Catalog, index: CatalogIndex, sha: str, values: dict[str, str], facts: dict[str, Any], query: np.ndarray) -> Match | None:
+    def found(pubs: list[Publication], method: str) -> Match | None:
+        if not pubs:
+            return None
+        scored = [(index.distance_to(p, query), p) for p in pubs]
+        (dist, against), pub = min(scored, key=lambda s: (s[0][0] is None, s[0][0] or 0))
+        if method == "sha256":
+            against = "output" if pub.output.sha256 == sha else "original"
+        return Match(pub, method, dist, 1.0, against)
+
+    match = found(catalog.find_by_sha256(sha), "sha256")
+    for key in ("Xmp.xmpMM.InstanceID", "Xmp.xmpMM.DocumentID"):
+        if match is None and values.get(key):
+            match = found(catalog.find_by_xmp_id(values[key]), "xmp-id")
+    label = facts["c2pa"].get("label")
+    if match is None and label:
+        match = found(catalog.find_by_c2pa_label(label), "c2pa")
+    mark = facts["watermark"].get("id")
+    if match is None and mark is not None:
+        match = found(catalog.find_by_watermark(int(mark)), "watermark")
+    if match is None:
+        hits = index.nearest(query)
+        if hits:
+            best = hits[0]
+            pub = catalog.get(best.key // 2)
+            against = "original" if best.key % 2 else "output"
+            match = Match(pub, "phash", best.distance, fingerprint.confidence(best.distance), against)
+    return match
+
+
+def _normalise(value: str) -> str:
+    return " ".join(str(value).split())
+
+
+def compare_fields(written: dict[str, str], copy_values: dict[str, str]) -> dict[str, str]:
+    """Per CMI field that was written: intact, stripped (no key left) or altered."""
+    states: dict[str, str] = {}
+    for name, keys in CMI_FIELDS.items():
+        keys_written = [k for k in keys if k in written]
+        if not keys_written:
+            continue
+        present = [k for k in keys_written if k in copy_values]
+        if not present:
+            states[name] = STRIPPED
+        elif len(present) == len(keys_written) and all(
+            _normalise(copy_values[k]) == _normalise(written[k]) for k in present
+        ):
+            states[name] = INTACT
+        else:
+            states[name] = ALTERED
+    return states
+
+
+def verdict(fields: dict[str, str], pub: Publication, c2pa: dict[str, Any]) -> str:
+    """intact (everything survived), stripped (nothing did) or partially-stripped."""
+    states = list(fields.values())
+    if pub.c2pa_label:
+        states.append(INTACT if c2pa.get("state") in ("trusted", "valid") and c2pa.get("label") == pub.c2pa_label else (STRIPPED if c2pa.get("state") == "absent" else ALTERED))
+    if not states or all(s == INTACT for s in states):
+        return "intact"
+    if all(s == STRIPPED for s in states):
+        return "stripped"
+    return "partially-stripped"
+
+
+def _carried(values: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The CMI fields a copy carries, whatever its origin: field -> {exiv2 key: value}."""
+    carried: dict[str, dict[str, str]] = {}
+    for name, keys in CMI_FIELDS.items():
+        found = {k: values[k] for k in keys if k in values}
+        if found:
+            carried[name] = found
+    return carried
+
+
+def _thumb_jpeg(img: Any) -> bytes:
+    thumb = imaging.to_rgb(img).copy()
+    thumb.thumbnail((320, 320))
+    buf = io.BytesIO()
+    thumb.save(buf, "JPEG", quality=80)
+    return buf.getvalue()
