@@ -31,6 +31,7 @@ class WelcomeWizard(QWizard):
         self.setWindowIcon(theme.app_icon())
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage)
+        self.setPixmap(QWizard.WizardPixmap.LogoPixmap, theme.app_icon().pixmap(56, 56))
         self.error: str | None = None
 
         intro = QWizardPage()

@@ -14,6 +14,7 @@ Separate pools keep a long queue of thumbnails from delaying a watermark preview
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -119,4 +120,45 @@ class BatchWorker(QRunnable):
 
     def start(self) -> BatchWorker:
         pool("batch").start(self)
+        return self
+
+
+class CheckSignals(QObject):
+    result = Signal(int, object)  # row, check.CheckResult
+    finished = Signal()
+    failed = Signal(str)
+
+
+class CheckWorker(QRunnable):
+    """Check copies in order (one catalog index built for all of them); row numbers follow."""
+
+    def __init__(self, sources: list[str], first_row: int) -> None:
+        super().__init__()
+        self.sources = sources
+        self.first_row = first_row
+        self.cancel_event = threading.Event()
+        self.signals = CheckSignals()
+
+    def run(self) -> None:
+        from artguard.catalog import Catalog
+        from artguard.check import check_many
+
+        rows = itertools.count(self.first_row)
+        try:
+            with Catalog() as catalog:
+                check_many(
+                    self.sources,
+                    catalog=catalog,
+                    on_result=lambda result: self.signals.result.emit(next(rows), result),
+                    cancel=self.cancel_event.is_set,
+                )
+        except Exception as exc:  # e.g. an unreadable catalog: the rows left say why
+            if not isinstance(exc, (ArtGuardError, OSError)):
+                log.exception("check failed")
+            self.signals.failed.emit(error_text(exc))
+        else:
+            self.signals.finished.emit()
+
+    def start(self) -> CheckWorker:
+        pool("tasks").start(self)
         return self

@@ -29,13 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from artguard import imaging
-from artguard.batch import iter_inputs
+from artguard.check import expand_sources
 from artguard.gui import theme
 from artguard.gui.qimage import load_thumbnail
 from artguard.gui.widgets.file_list import dropped_paths
 from artguard.gui.widgets.hint import ERROR_STYLE
-from artguard.gui.workers import Task
+from artguard.gui.workers import CheckWorker, Task
 
 COLUMNS = ["Copy", "Original", "File", "Match", "Verdict"]
 COPY_COL, ORIGINAL_COL, FILE_COL, MATCH_COL, VERDICT_COL = range(5)
@@ -48,13 +47,6 @@ METHODS = {
     "watermark": "invisible watermark",
     "phash": "looks alike (perceptual hash)",
 }
-
-
-def check_one(source: str) -> Any:
-    """Check one copy against the catalog (runs in a worker)."""
-    from artguard.check import check_copy
-
-    return check_copy(source)
 
 
 def write_evidence(results: list[Any], out: Path) -> Path:
@@ -73,6 +65,7 @@ class CheckPage(QWidget):
         self.setAcceptDrops(True)
         self.results: list[Any] = []  # CheckResult per row (None while checking)
         self._tasks: set[Task] = set()
+        self._checks: set[CheckWorker] = set()
         self._generation = 0  # bumped by clear(): late answers for removed rows are dropped
         layout = QVBoxLayout(self)
 
@@ -156,19 +149,21 @@ class CheckPage(QWidget):
 
     def check_sources(self, sources: list[str]) -> int:
         """Add a row per copy (folders expanded) and check each one in a worker."""
-        expanded: list[str] = []
-        for source in sources:
-            if source.startswith(("http://", "https://")):
-                expanded.append(source)
-            elif Path(source).is_dir():
-                expanded.extend(str(f) for f, _ in iter_inputs([Path(source)]))
-            elif Path(source).suffix.lower() in imaging.IMAGE_SUFFIXES or Path(source).is_file():
-                expanded.append(source)
+        expanded = [str(s) for s in expand_sources(sources)]
+        if not expanded:
+            return 0
+        first = self.table.rowCount()
         for source in expanded:
             self._add_row(source)
-        if expanded:
-            self.status.setText(f"Checking {len(expanded)} cop{'y' if len(expanded) == 1 else 'ies'}…")
-            self.status.setStyleSheet("")
+        self.status.setText(f"Checking {len(expanded)} cop{'y' if len(expanded) == 1 else 'ies'}…")
+        self.status.setStyleSheet("")
+        worker = CheckWorker(expanded, first)
+        gen = self._generation
+        self._checks.add(worker)
+        worker.signals.result.connect(lambda row, result: gen == self._generation and self._checked(row, result))
+        worker.signals.failed.connect(lambda msg: (self._checks.discard(worker), gen == self._generation and self._worker_failed(first, len(expanded), msg)))
+        worker.signals.finished.connect(lambda: self._checks.discard(worker))
+        worker.start()
         return len(expanded)
 
     def _add_row(self, source: str) -> None:
@@ -186,12 +181,6 @@ class CheckPage(QWidget):
             self.table.setItem(row, col, QTableWidgetItem())
         if not source.startswith("http"):
             self._thumb(source, row, COPY_COL)
-        gen = self._generation
-        self._run(
-            Task(check_one, source),
-            lambda result: gen == self._generation and self._checked(row, result),
-            lambda msg: gen == self._generation and self._check_failed(row, msg),
-        )
 
     def _thumb(self, path: str, row: int, col: int) -> None:
         gen = self._generation
@@ -209,6 +198,9 @@ class CheckPage(QWidget):
 
     # ---- results ------------------------------------------------------------------------
     def _checked(self, row: int, result: Any) -> None:
+        if result.status == "error":
+            self._check_failed(row, result.error or "unknown error")
+            return
         self.results[row] = result
         data = result.to_json()
         match = data.get("match")
@@ -220,9 +212,8 @@ class CheckPage(QWidget):
                 self.table.item(row, ORIGINAL_COL).setToolTip(original)
         else:
             self.table.item(row, MATCH_COL).setText("no match")
-        path = str(data.get("path") or "")
-        if self.table.item(row, COPY_COL).icon().isNull() and path and Path(path).is_file():
-            self._thumb(path, row, COPY_COL)
+        if self.table.item(row, COPY_COL).icon().isNull() and result.thumbnail:
+            self.table.item(row, COPY_COL).setIcon(QIcon(QPixmap.fromImage(QImage.fromData(result.thumbnail))))
         self._set_verdict(row, str(data.get("verdict", "unknown")))
         self._progress_note()
         if self.table.currentRow() == row:
@@ -235,6 +226,11 @@ class CheckPage(QWidget):
         item.setText("✖ Could not check")
         item.setToolTip(message)
         self._progress_note()
+
+    def _worker_failed(self, first: int, count: int, message: str) -> None:
+        for row in range(first, min(first + count, len(self.results))):
+            if self.results[row] is None:
+                self._check_failed(row, message)
 
     def _set_verdict(self, row: int, verdict: str) -> None:
         item = self.table.item(row, VERDICT_COL)
@@ -280,6 +276,8 @@ class CheckPage(QWidget):
 
     def clear(self) -> None:
         self._generation += 1
+        for worker in self._checks:
+            worker.cancel_event.set()
         self.table.setRowCount(0)
         self.results.clear()
         self.detail.clear()

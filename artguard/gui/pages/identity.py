@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from artguard import paths, provenance
 from artguard.errors import ArtGuardError
 from artguard.gui.settings import GuiSettings
-from artguard.gui.widgets.hint import ERROR_STYLE, hint
+from artguard.gui.widgets.hint import ERROR_STYLE, hint, row
 from artguard.gui.workers import Task
 from artguard.provenance.identity import exists as identity_exists
 
@@ -84,7 +84,7 @@ class IdentityPage(QWidget):
             self.values[key] = value
             form.addRow(f"{label}:", value)
         box_layout.addLayout(form)
-        row = QHBoxLayout()
+        buttons_row = QHBoxLayout()
         self.create_button = QPushButton("&Create new identity…")
         self.create_button.setToolTip("Make a new signing certificate for your name")
         self.create_button.clicked.connect(self.ask_create)
@@ -94,11 +94,11 @@ class IdentityPage(QWidget):
         self.folder_button = QPushButton("Show data folder")
         self.folder_button.setToolTip("Open the folder holding profiles, identity, catalog and settings")
         self.folder_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.home()))))
-        row.addWidget(self.create_button)
-        row.addWidget(self.import_button)
-        row.addStretch(1)
-        row.addWidget(self.folder_button)
-        box_layout.addLayout(row)
+        buttons_row.addWidget(self.create_button)
+        buttons_row.addWidget(self.import_button)
+        buttons_row.addStretch(1)
+        buttons_row.addWidget(self.folder_button)
+        box_layout.addLayout(buttons_row)
         layout.addWidget(box)
 
         prefs = QGroupBox("Settings")
@@ -226,13 +226,12 @@ class ImportIdentityDialog(QDialog):
             (self.cert, "&Certificate:", "PKCS#12 (.p12, .pfx) or PEM with the chain", "Certificates (*.p12 *.pfx *.pem *.crt);;All files (*)"),
             (self.key, "&Key (if separate):", "PEM private key, when it is not inside the certificate file", "Keys (*.pem *.key);;All files (*)"),
         ):
-            row = QHBoxLayout()
             edit.setToolTip(tip)
             browse = QPushButton("Browse…")
             browse.clicked.connect(lambda _c=False, e=edit, p=pattern: self._browse(e, p))
-            row.addWidget(edit, 1)
-            row.addWidget(browse)
-            form.addRow(label, row)
+            line = row(edit, browse)
+            form.addRow(label, line)
+            form.labelForField(line).setBuddy(edit)
         form.addRow("&Password:", self.password)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -43,7 +43,9 @@ IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.webp *.tif *.tiff);;All files (*)"
 
 
 def format_duration(seconds: float) -> str:
-    seconds = max(0, round(seconds))
+    if seconds < 10:
+        return f"{max(0.0, seconds):.1f} s"
+    seconds = round(seconds)
     if seconds < 60:
         return f"{seconds} s"
     minutes, seconds = divmod(seconds, 60)
@@ -119,7 +121,7 @@ class ProtectPage(QWidget):
         self.tabs.addTab(_scrolled(self.profile_editor), "Rights &profile")
         self.tabs.addTab(_scrolled(self.watermark), "&Watermark")
         self.tabs.addTab(_scrolled(self.output), "O&utput")
-        self.tabs.setMinimumWidth(380)
+        self.tabs.setMinimumWidth(430)
 
         splitter = QSplitter()
         splitter.addWidget(self.files)
@@ -128,7 +130,7 @@ class ProtectPage(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 4)
         splitter.setStretchFactor(2, 3)
-        splitter.setSizes([260, 560, 420])
+        splitter.setSizes([260, 540, 440])
         layout.addWidget(splitter, 1)
 
         run_row = QHBoxLayout()
@@ -142,6 +144,7 @@ class ProtectPage(QWidget):
         self.protect_button.clicked.connect(self.start_batch)
         self.progress = QProgressBar()
         self.progress.setFormat("%v of %m")
+        self.progress.setTextVisible(False)
         self.progress.setValue(0)
         self.progress.setAccessibleName("Batch progress")
         self.eta_label = QLabel()
@@ -300,6 +303,7 @@ class ProtectPage(QWidget):
         self.results.hide()
         self.progress.setRange(0, self.files.count())
         self.progress.setValue(0)
+        self.progress.setTextVisible(True)
         self.eta_label.setText("Starting…")
         self._set_busy(True)
         worker.start()
@@ -394,5 +398,6 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     area = QScrollArea()
     area.setWidget(widget)
     area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setFrameShape(QFrame.Shape.NoFrame)
     return area

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+def row(*widgets: QWidget, stretch_first: bool = True) -> QWidget:
+    """Widgets side by side in one widget, so a form label can be its buddy (mnemonics work)."""
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for i, widget in enumerate(widgets):
+        layout.addWidget(widget, 1 if (i == 0 and stretch_first) else 0)
+    return box
+
 
 ERROR_STYLE = "color: palette(bright-text); font-weight: 600;"
 

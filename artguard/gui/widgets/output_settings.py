@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from artguard.gui.settings import GuiSettings
-from artguard.gui.widgets.hint import hint
+from artguard.gui.widgets.hint import hint, row
 from artguard.metadata import ScrubOptions
 from artguard.pipeline import EmbedOptions
 from artguard.profile import RightsProfile
@@ -37,7 +36,6 @@ class OutputSettings(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         form = QFormLayout(self)
-        folder_row = QHBoxLayout()
         self.folder = QLineEdit()
         self.folder.setPlaceholderText("Choose where protected copies are saved")
         self.folder.setToolTip("Protected copies are written here; your originals are never changed")
@@ -46,9 +44,9 @@ class OutputSettings(QWidget):
         browse = QPushButton("Browse…")
         browse.setToolTip("Choose the output folder")
         browse.clicked.connect(self._browse)
-        folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(browse)
-        form.addRow("Output &folder:", folder_row)
+        folder_line = row(self.folder, browse)
+        form.addRow("Output &folder:", folder_line)
+        form.labelForField(folder_line).setBuddy(self.folder)
 
         self.suffix = QLineEdit()
         self.suffix.setPlaceholderText("e.g. -web (needed when saving next to the originals)")

@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QToolButton,
     QWidget,
 )
 
+from artguard.gui.widgets.hint import row
 from artguard.profile import POSITIONS, WatermarkSettings
 
 KINDS = {"none": "No visible watermark", "text": "Text", "logo": "Logo image"}
@@ -56,7 +58,6 @@ class WatermarkEditor(QWidget):
         self.text.textEdited.connect(self._emit)
         form.addRow("&Text:", self.text)
 
-        logo_row = QHBoxLayout()
         self.logo = QLineEdit()
         self.logo.setPlaceholderText("PNG with transparency works best")
         self.logo.setToolTip("An image file used as the mark")
@@ -64,9 +65,9 @@ class WatermarkEditor(QWidget):
         browse = QPushButton("Browse…")
         browse.setToolTip("Choose a logo image")
         browse.clicked.connect(self._browse_logo)
-        logo_row.addWidget(self.logo, 1)
-        logo_row.addWidget(browse)
-        form.addRow("&Logo:", logo_row)
+        logo_line = row(self.logo, browse)
+        form.addRow("&Logo:", logo_line)
+        form.labelForField(logo_line).setBuddy(self.logo)
 
         grid = QGridLayout()
         grid.setSpacing(2)
@@ -85,6 +86,7 @@ class WatermarkEditor(QWidget):
         self.positions.idClicked.connect(self._emit)
         grid_box = QWidget()
         grid_box.setLayout(grid)
+        grid_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         form.addRow("Position:", grid_box)
 
         self.opacity = self._slider(0, 100, "How see-through the mark is (100 % is solid)")
@@ -213,9 +215,9 @@ class WatermarkEditor(QWidget):
 
 def _with_value(slider: QSlider, label: QLabel) -> QWidget:
     box = QWidget()
-    row = QHBoxLayout(box)
-    row.setContentsMargins(0, 0, 0, 0)
+    line = QHBoxLayout(box)
+    line.setContentsMargins(0, 0, 0, 0)
     label.setMinimumWidth(label.fontMetrics().horizontalAdvance("100 %") + 4)
-    row.addWidget(slider, 1)
-    row.addWidget(label)
+    line.addWidget(slider, 1)
+    line.addWidget(label)
     return box
