@@ -324,7 +324,7 @@ def detail_html(data: dict[str, Any]) -> str:
             f"<p><b>Original:</b> {esc(str(match.get('original') or ''))}<br>"
             f"<b>Published as:</b> {esc(str(match.get('output') or ''))}<br>"
             f"<b>Matched by:</b> {esc(METHODS.get(match.get('method'), str(match.get('method'))))}"
-            + (f" (distance {esc(str(match.get('distance')))})" if match.get("distance") not in (None, 0) else "")
+            + (f" (distance {esc(str(match.get('distance')))})" if match.get("method") == "phash" and match.get("distance") is not None else "")
             + "</p>"
         )
     else:
