@@ -204,6 +204,12 @@ def _to_8bit_grey(img: Image.Image) -> Image.Image:
     return Image.fromarray((arr.clip(0, 65535) >> 8).astype(np.uint8), "L")
 
 
+def _to_16bit_grey(img: Image.Image) -> Image.Image:
+    import numpy as np
+
+    return Image.fromarray(np.asarray(img).clip(0, 65535).astype(np.uint16))
+
+
 def prepare_for(img: Image.Image, fmt: str) -> Image.Image:
     """Convert to a mode the target format stores, keeping alpha and depth where it can.
 
@@ -221,10 +227,10 @@ def prepare_for(img: Image.Image, fmt: str) -> Image.Image:
             return img.convert("L")
         return to_rgb(img)
     if fmt == "png":
-        if img.mode in ("RGB", "RGBA", "L", "LA", "I;16", "I", "P", "1"):
+        if img.mode in ("RGB", "RGBA", "L", "LA", "I;16", "P", "1"):
             return img
-        if img.mode in ("I;16B", "I;16L"):
-            return img.convert("I;16")
+        if img.mode in ("I;16B", "I;16L", "I"):
+            return _to_16bit_grey(img)
         return img.convert("RGBA" if _has_alpha(img) else "RGB")
     if fmt == "webp":
         if img.mode in ("RGB", "RGBA"):
