@@ -1,0 +1,276 @@
+"""Invisible watermark benchmark: ArtGuard vs the PyPI ``invisible-watermark`` package.
+
+Setup (once; the competitor imports torch at import time, so it lives in its own venv,
+which .gitignore excludes):
+
+    python3 -m venv .bench-venv
+    .bench-venv/bin/pip install torch==2.13.0 invisible-watermark   # CPU torch wheel
+
+Run from the repository root:
+
+    .venv/bin/python bench/invisible.py [--images N] [--unmarked N] [--no-competitor]
+
+Prints, for the same images and the same attacks: decode success (exact 48-bit id) and bit
+accuracy per attack, PSNR, embed/detect time, and ArtGuard's false positives on unmarked
+images and with a wrong key. The competitor (dwtDct, dwtDctSvd) runs in the bench venv via
+``bench/invisible.py --competitor embed|decode DIR`` on PNG files this script writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageEnhance
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
+CORPUS = ROOT.parent / "shared" / "corpus" / "exif-samples"
+BITS = 48
+
+
+def _jpeg(img: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def _webp(img: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, "WEBP", quality=quality)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def _half(img: Image.Image) -> Image.Image:
+    return img.resize((img.width // 2, img.height // 2), Image.Resampling.LANCZOS)
+
+
+def _crop(img: Image.Image, keep: float = 0.9) -> Image.Image:
+    w, h = img.size
+    cw, ch = round(w * keep), round(h * keep)
+    left, top = (w - cw) // 2, (h - ch) // 2
+    return img.crop((left, top, left + cw, top + ch))
+
+
+def _repost(img: Image.Image) -> Image.Image:
+    scale = 2048 / max(img.size)
+    if scale < 1:
+        img = img.resize((round(img.width * scale), round(img.height * scale)), Image.Resampling.LANCZOS)
+    return _jpeg(img, 80)
+
+
+ATTACKS = {
+    "none": lambda i: i,
+    "jpeg q70": lambda i: _jpeg(i, 70),
+    "webp q75": lambda i: _webp(i, 75),
+    "resize 50%": _half,
+    "crop 90%": _crop,
+    "2048px + q80": _repost,
+    "brightness +10%": lambda i: ImageEnhance.Brightness(i).enhance(1.1),
+    "brightness -10%": lambda i: ImageEnhance.Brightness(i).enhance(0.9),
+    "contrast +10%": lambda i: ImageEnhance.Contrast(i).enhance(1.1),
+    "contrast -10%": lambda i: ImageEnhance.Contrast(i).enhance(0.9),
+    "png -> jpeg q75": lambda i: _jpeg(i, 75),
+    "crop + 50% + q70": lambda i: _jpeg(_half(_crop(i)), 70),
+    "crop + 2048 q80 + webp": lambda i: _webp(_repost(_crop(i)), 75),
+    "bright + crop + 50% + webp": lambda i: _webp(_half(_crop(ImageEnhance.Brightness(i).enhance(1.1))), 75),
+}
+
+
+def _psnr(a: Image.Image, b: Image.Image) -> float:
+    x = np.asarray(a.convert("RGB"), dtype=np.float64)
+    y = np.asarray(b.convert("RGB"), dtype=np.float64)
+    return float(10 * np.log10(255.0**2 / max(np.mean((x - y) ** 2), 1e-12)))
+
+
+def _bits(value: int) -> list[int]:
+    return [(value >> (BITS - 1 - i)) & 1 for i in range(BITS)]
+
+
+# --- competitor side (runs inside .bench-venv) -------------------------------------------
+
+
+def _competitor(action: str, folder: Path) -> None:
+    import cv2
+    from imwatermark import WatermarkDecoder, WatermarkEncoder
+
+    jobs = json.loads((folder / "jobs.json").read_text())
+    out = {}
+    for job in jobs:
+        bgr = cv2.imread(job["path"])
+        if action == "embed":
+            enc = WatermarkEncoder()
+            enc.set_watermark("bits", job["bits"])
+            t = time.perf_counter()
+            marked = enc.encode(bgr, job["method"])
+            out[job["out"]] = time.perf_counter() - t
+            cv2.imwrite(job["out"], marked)
+        else:
+            dec = WatermarkDecoder("bits", BITS)
+            try:
+                out[job["path"]] = [int(b) for b in dec.decode(bgr, job["method"])]
+            except Exception:  # it raises on images too small for its blocks
+                out[job["path"]] = None
+    (folder / "result.json").write_text(json.dumps(out))
+
+
+def _run_competitor(action: str, folder: Path, jobs: list[dict]) -> dict:
+    (folder / "jobs.json").write_text(json.dumps(jobs))
+    subprocess.run([str(BENCH_PYTHON), __file__, "--competitor", action, str(folder)], check=True)
+    return json.loads((folder / "result.json").read_text())
+
+
+# --- ArtGuard side -----------------------------------------------------------------------
+
+
+def _images(count: int) -> list[tuple[str, Image.Image]]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import textured
+
+    images = [(f"generated-{s}", textured(1600, 1200, seed=s)) for s in range(2)]
+    if CORPUS.is_dir():
+        for path in sorted(CORPUS.glob("jpg/**/*.jpg")):
+            if len(images) >= count:
+                break
+            try:
+                with Image.open(path) as im:
+                    if max(im.size) < 1024:
+                        continue
+                    im.draft("RGB", (2048, 2048))
+                    images.append((path.name, im.convert("RGB")))
+            except OSError:
+                continue
+    return images[:count]
+
+
+def _unmarked(count: int) -> list[Image.Image]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import textured
+
+    out: list[Image.Image] = []
+    corpus = []
+    if CORPUS.is_dir():
+        for path in sorted(CORPUS.glob("jpg/**/*.jpg")):
+            try:
+                with Image.open(path) as im:
+                    if min(im.size) >= 256:
+                        im.draft("RGB", (1024, 1024))
+                        corpus.append(im.convert("RGB"))
+            except OSError:
+                continue
+    variants = [lambda i: i, lambda i: _jpeg(i, 70), _crop, lambda i: _crop(i, 0.75), lambda i: ImageEnhance.Contrast(i).enhance(1.1)]
+    for im in corpus:
+        for v in variants:
+            out.append(v(im))
+    seed = 1000
+    while len(out) < count:
+        w = 512 + (seed * 37) % 600
+        out.append(textured(w, 384 + (seed * 53) % 400, seed=seed))
+        seed += 1
+    return out[:count]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--images", type=int, default=8)
+    parser.add_argument("--unmarked", type=int, default=500)
+    parser.add_argument("--no-competitor", action="store_true")
+    parser.add_argument("--competitor", nargs=2, metavar=("ACTION", "DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.competitor:
+        _competitor(args.competitor[0], Path(args.competitor[1]))
+        return
+
+    sys.path.insert(0, str(ROOT))
+    from artguard.watermark import invisible as wm
+
+    key = bytes(range(32))
+    images = _images(args.images)
+    rng = np.random.default_rng(0)
+    payloads = [int(rng.integers(0, 1 << BITS)) for _ in images]
+    methods = [] if args.no_competitor or not BENCH_PYTHON.exists() else ["dwtDct", "dwtDctSvd"]
+    systems = ["ArtGuard", *methods]
+    ok = {s: {a: 0 for a in ATTACKS} for s in systems}
+    bitacc = {s: {a: [] for a in ATTACKS} for s in systems}
+    psnr: dict[str, list[float]] = {s: [] for s in systems}
+    embed_t: dict[str, list[float]] = {s: [] for s in systems}
+    print(f"{len(images)} images: " + ", ".join(f"{n} {im.size[0]}x{im.size[1]}" for n, im in images))
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        jobs = []
+        for i, (_, img) in enumerate(images):
+            img.save(tmp / f"src{i}.png")
+            t = time.perf_counter()
+            marked = wm.embed(img, payloads[i], key)
+            embed_t["ArtGuard"].append(time.perf_counter() - t)
+            psnr["ArtGuard"].append(_psnr(img, marked))
+            for attack, fn in ATTACKS.items():
+                found = wm.detect(fn(marked), key)
+                good = found is not None and found.payload == payloads[i]
+                ok["ArtGuard"][attack] += good
+                got = _bits(found.payload) if found is not None else None
+                bitacc["ArtGuard"][attack].append(
+                    np.mean(np.array(got) == _bits(payloads[i])) if got is not None else 0.5
+                )
+            for m in methods:
+                jobs.append({"path": str(tmp / f"src{i}.png"), "out": str(tmp / f"{m}{i}.png"), "method": m, "bits": _bits(payloads[i])})
+        if methods:
+            times = _run_competitor("embed", tmp, jobs)
+            decode_jobs = []
+            for job in jobs:
+                i = int(Path(job["out"]).stem.removeprefix(job["method"]))
+                marked = Image.open(job["out"]).convert("RGB")
+                embed_t[job["method"]].append(times[job["out"]])
+                psnr[job["method"]].append(_psnr(images[i][1], marked))
+                for a, (attack, fn) in enumerate(ATTACKS.items()):
+                    path = tmp / f"att-{job['method']}-{i}-{a}.png"
+                    fn(marked).save(path)
+                    decode_jobs.append({"path": str(path), "method": job["method"], "i": i, "attack": attack})
+            decoded = _run_competitor("decode", tmp, decode_jobs)
+            for job in decode_jobs:
+                got = decoded[job["path"]]
+                want = _bits(payloads[job["i"]])
+                acc = float(np.mean(np.array(got) == want)) if got else 0.5
+                bitacc[job["method"]][job["attack"]].append(acc)
+                ok[job["method"]][job["attack"]] += got == want
+
+    n = len(images)
+    print("\nDecode success (exact 48-bit id) / mean bit accuracy, per attack")
+    print(f"{'attack':28s}" + "".join(f"{s:>20s}" for s in systems))
+    for attack in ATTACKS:
+        cells = "".join(f"{ok[s][attack]:>9d}/{n} {np.mean(bitacc[s][attack]) * 100:6.1f}%" for s in systems)
+        print(f"{attack:28s}{cells}")
+    print(f"{'PSNR dB (min / mean)':28s}" + "".join(f"{min(psnr[s]):>11.1f} / {np.mean(psnr[s]):5.1f}" for s in systems))
+    print(f"{'embed ms (mean)':28s}" + "".join(f"{np.mean(embed_t[s]) * 1000:>20.0f}" for s in systems))
+
+    big = images[0][1].resize((4000, 3000), Image.Resampling.BICUBIC)
+    best_e = best_d = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        marked = wm.embed(big, payloads[0], key)
+        best_e = min(best_e, time.perf_counter() - t)
+        t = time.perf_counter()
+        wm.detect(marked, key)
+        best_d = min(best_d, time.perf_counter() - t)
+    print(f"\nArtGuard 12 MP (4000x3000): embed {best_e * 1000:.0f} ms + detect {best_d * 1000:.0f} ms (best of 3)")
+
+    unmarked = _unmarked(args.unmarked)
+    t = time.perf_counter()
+    false_pos = sum(wm.detect(im, key) is not None for im in unmarked)
+    elapsed = time.perf_counter() - t
+    wrong = sum(wm.detect(wm.embed(img, payloads[i], key), bytes(32)) is not None for i, (_, img) in enumerate(images))
+    print(f"False positives: {false_pos} of {len(unmarked)} unmarked images "
+          f"({elapsed / len(unmarked) * 1000:.0f} ms each); wrong key: {wrong} of {n}; "
+          f"bound by construction {wm.FALSE_POSITIVE_BOUND:.1e}")
+
+
+if __name__ == "__main__":
+    main()
