@@ -137,7 +137,7 @@ def render_html(results: list[CheckResult]) -> str:
         "h1{font-size:1.6em}h2{border-top:2px solid #ccc;padding-top:.6em}h3{font-size:1.05em;margin-bottom:.3em}",
         "table{border-collapse:collapse;width:100%;margin-bottom:1em}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}",
         "th{background:#f3f3f3}.pair{display:flex;gap:1em}.pair figure{margin:0;flex:1}.pair img{max-width:100%;border:1px solid #ccc}",
-        ".state{font-weight:bold;white-space:nowrap}.note{font-size:.9em;color:#444;border-left:4px solid #ccc;padding-left:1em}",
+        ".fields td:nth-child(3),.fields td:nth-child(4){width:38%}.state{font-weight:bold;white-space:nowrap}.note{font-size:.9em;color:#444;border-left:4px solid #ccc;padding-left:1em}",
         "</style></head><body>",
         "<h1>ArtGuard evidence report</h1>",
         f"<p>{len(results)} cop{'y' if len(results) == 1 else 'ies'} checked with ArtGuard {esc(__version__)}.</p>",
@@ -158,7 +158,7 @@ def render_html(results: list[CheckResult]) -> str:
         parts.append("</div>")
         field_rows = _field_rows(result)
         if field_rows:
-            parts.append("<h3>CMI fields written at publication, compared with the copy</h3><table><tr><th>Field</th><th>State</th><th>Written</th><th>In the copy</th></tr>")
+            parts.append("<h3>CMI fields written at publication, compared with the copy</h3><table class='fields'><tr><th>Field</th><th>State</th><th>Written</th><th>In the copy</th></tr>")
             for name, state, written, found in field_rows:
                 parts.append(
                     f"<tr><td>{esc(name)}</td><td class='state' style='color:{STATE_COLOURS[state]}'>{esc(state)}</td>"
