@@ -78,6 +78,10 @@ _MIN_SHORT_CELLS = 2 * TILE  # two tiles across the short edge
 
 _SCALES = np.exp(np.arange(math.log(0.94), math.log(1.5), math.log(1.005))).astype(np.float32)
 CANDIDATES = 3
+# Hypotheses with a weaker sync peak are not decoded. Noise alone peaks near z = 4.5 over
+# the ~96k tests; marks seen after every benchmark attack have z >= 7. The gate only saves
+# time: the false-positive bound below does not depend on it.
+_SYNC_GATE = 5.0
 FALSE_POSITIVE_BOUND = CANDIDATES * 2.0**-ecc.CRC_BITS
 
 MAX_RMS = 2.2  # luma change, 8-bit levels: PSNR >= 20*log10(255/2.2) = 41.3 dB
@@ -340,7 +344,7 @@ def detect(img: Image.Image, key: bytes) -> Detection | None:
     tested = zmaps.size
     tried: list[int] = []
     for idx in np.argsort(best)[::-1]:
-        if len(tried) == CANDIDATES:
+        if len(tried) == CANDIDATES or best[idx] < _SYNC_GATE:
             break
         if any(abs(int(idx) - t) <= 2 for t in tried):
             continue
@@ -358,10 +362,10 @@ def detect(img: Image.Image, key: bytes) -> Detection | None:
 
 def _decode_candidate(prefix_x: np.ndarray, scale: float, phase_x: float, phase_y: float, layout: _Layout) -> tuple[int, int, float] | None:
     """Refine one grid hypothesis (scale, sub-cell phase) by local search, then decode."""
-    for step_s, step_p in ((1.0025, 0.25), (1.00125, 0.125)):
+    for step_s, step_p in ((1.0025, 0.25), (1.0, 0.125)):
         trials = [
             (scale * step_s**ds, phase_y + dy * step_p, phase_x + dx * step_p)
-            for ds in (-1, 0, 1)
+            for ds in ((-1, 0, 1) if step_s != 1.0 else (0,))
             for dy in (-1, 0, 1)
             for dx in (-1, 0, 1)
         ]
