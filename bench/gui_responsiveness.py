@@ -1,0 +1,187 @@
+"""Does the window stay responsive while it works? Event-loop stalls and preview latency.
+
+A 10 ms QTimer records how late each tick arrives (a stall is the delay beyond 10 ms):
+first with the window idle (the baseline, same run), then while 200 images are added
+(thumbnails) and protected from the window (text watermark, CMI, C2PA, catalog). Then
+the preview: after each watermark control change on a 12 MP image, the time until the
+re-stamped preview is ready, idle and while a batch runs.
+
+Goal: no stall over 100 ms; preview under 100 ms after a control change.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/gui_responsiveness.py [--images 200] [--side 1600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+
+def make_images(folder: Path, count: int, side: int) -> list[Path]:
+    import numpy as np
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(1)
+    h = side * 3 // 4
+    y, x = np.mgrid[0:h, 0:side].astype(np.float32)
+    base = np.stack([127 + 100 * np.sin(x / side * 7), 127 + 100 * np.cos(y / h * 5), 127 + 80 * np.sin((x + y) / side * 3)], -1)
+    out = []
+    for i in range(count):
+        noise = rng.normal(0, 12, (h, side, 3)).astype(np.float32)
+        arr = (np.roll(base, i * 17, axis=1) + noise).clip(0, 255).astype(np.uint8)
+        path = folder / f"img{i:03d}.jpg"
+        Image.fromarray(arr).save(path, quality=90)
+        out.append(path)
+    return out
+
+
+class StallMonitor:
+    """Ticks every 10 ms and keeps how late each tick came."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.stalls: list[float] = []
+        self._last = 0.0
+
+    def start(self) -> None:
+        self.stalls = []
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> list[float]:
+        self.timer.stop()
+        return self.stalls
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.stalls.append(max(0.0, (now - self._last) * 1000 - 10))
+        self._last = now
+
+
+def summary(name: str, stalls: list[float]) -> str:
+    ordered = sorted(stalls) or [0.0]
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    over = sum(1 for s in stalls if s > 100)
+    return f"{name:<34} ticks {len(stalls):6d}  max stall {ordered[-1]:7.1f} ms  p99 {p99:6.1f} ms  >100 ms: {over}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--images", type=int, default=200)
+    parser.add_argument("--side", type=int, default=1600, help="long side of the batch images (px)")
+    parser.add_argument("--no-c2pa", action="store_true")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="artguard-bench-gui-"))
+    os.environ["ARTGUARD_HOME"] = str(work / "home")
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from artguard.gui import workers
+    from artguard.gui.app import create_application
+    from artguard.gui.main_window import MainWindow
+    from artguard.gui.settings import GuiSettings
+
+    print(f"generating {args.images} images of {args.side} px and one 12 MP image in {work} …")
+    files = make_images(work / "batch", args.images, args.side)
+    big = make_images(work / "big", 1, 4000)[0]  # 4000 x 3000 = 12 MP
+
+    app = create_application("light")
+    window = MainWindow(GuiSettings(welcome_done=True, output_dir=str(work / "out"), sign_c2pa=not args.no_c2pa))
+    window.resize(1400, 900)
+    window.show()
+    page = window.protect
+    page.profile_editor.fields["creator"].setText("Bench Artist")
+    page.watermark.kind.setCurrentIndex(page.watermark.kind.findData("text"))
+    monitor = StallMonitor()
+
+    def spin(until, timeout: float = 600.0) -> None:
+        """Run the real event loop (as app.exec does) until ``until()`` holds."""
+        if until():
+            return
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.setInterval(5)
+        end = time.monotonic() + timeout
+        poll.timeout.connect(lambda: (until() or time.monotonic() > end) and loop.quit())
+        poll.start()
+        loop.exec()
+        poll.stop()
+
+    def run_for(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        spin(lambda: time.monotonic() > end)
+
+    monitor.start()
+    run_for(2.0)
+    idle = monitor.stop()
+
+    def preview_latencies(changes: int) -> list[float]:
+        out = []
+        for i in range(changes):
+            page.renderer.last_latency_ms = None
+            if i % 3 == 0:
+                page.watermark.opacity.setValue(30 + (i * 7) % 70)
+            elif i % 3 == 1:
+                page.watermark.size.setValue(4 + i % 12)
+            else:
+                page.watermark.position_buttons[("top-left", "center", "bottom-right")[i % 3]].click()
+            spin(lambda: page.renderer.last_latency_ms is not None, 10)
+            out.append(page.renderer.last_latency_ms if page.renderer.last_latency_ms is not None else float("nan"))
+        return out
+
+    page.add_paths([big])
+    spin(lambda: page.renderer.proxy is not None and not page.preview.image().isNull(), 30)
+    idle_preview = preview_latencies(24)
+
+    page.files.clear_all()
+    monitor.start()
+    t0 = time.perf_counter()
+    page.add_paths([work / "batch"])
+    spin(lambda: page.files.pending_thumbnails() == 0)
+    thumbs_s = time.perf_counter() - t0
+    adding = monitor.stop()
+
+    page.add_paths([big])
+    page.files.setCurrentRow(page.files.count() - 1)
+    spin(lambda: page.renderer.proxy is not None, 30)
+    monitor.start()
+    t0 = time.perf_counter()
+    page.start_batch()
+    busy_preview = preview_latencies(12)
+    spin(lambda: page.worker is None)
+    batch_s = time.perf_counter() - t0
+    batch = monitor.stop()
+    result = page.last_summary
+    workers.wait_all()
+    window.catalog.close_catalog()
+
+    print()
+    print(summary("idle window (baseline)", idle))
+    print(summary(f"adding {len(files)} images (thumbnails)", adding) + f"  ({thumbs_s:.1f} s)")
+    print(summary(f"protecting {len(files) + 1} images", batch) + f"  ({batch_s:.1f} s, {(len(files) + 1) / batch_s:.1f} images/s)")
+    if result is not None:
+        print(f"{'':34} ok {result.count('ok')}  failed {result.count('error')}  cancelled {result.cancelled}")
+    for name, values in (("preview, idle (12 MP)", idle_preview), ("preview, during the batch", busy_preview)):
+        print(f"{name:<34} changes {len(values):3d}  median {statistics.median(values):6.1f} ms  max {max(values):6.1f} ms")
+    worst = max(max(adding), max(batch))
+    print()
+    print(f"worst stall while working / idle baseline max: {worst:.1f} / {max(idle):.1f} ms = {worst / max(max(idle), 0.1):.1f}x")
+    print(f"goal no stall > 100 ms: {'met' if worst <= 100 else 'NOT met'}; "
+          f"goal preview < 100 ms (idle): {'met' if max(idle_preview) < 100 else 'NOT met'}")
+    QApplication.closeAllWindows()
+
+
+if __name__ == "__main__":
+    main()
