@@ -24,6 +24,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from artguard.batch import BatchSummary, EmbedJob, run_batch
 from artguard.errors import ArtGuardError
+from artguard.gui.qimage import load_thumbnail
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,31 @@ class Task(QRunnable):
     def start(self, pool_name: str = "tasks") -> Task:
         pool(pool_name).start(self)
         return self
+
+
+class ThumbnailSignals(QObject):
+    loaded = Signal(str, object)  # path, QImage
+    failed = Signal(str, str)  # path, message
+    finished = Signal()
+
+
+class ThumbnailLoader(QRunnable):
+    """Thumbnails for a list of files, one signal each: one runnable per chunk, not per file,
+    so adding a folder of hundreds of images costs the GUI thread almost nothing."""
+
+    def __init__(self, paths: list[str], side: int) -> None:
+        super().__init__()
+        self.paths = paths
+        self.side = side
+        self.signals = ThumbnailSignals()
+
+    def run(self) -> None:
+        for path in self.paths:
+            try:
+                self.signals.loaded.emit(path, load_thumbnail(path, self.side))
+            except Exception as exc:  # one unreadable file must not stop the others
+                self.signals.failed.emit(path, error_text(exc))
+        self.signals.finished.emit()
 
 
 class BatchSignals(QObject):

@@ -14,12 +14,12 @@ from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, Q
 
 from artguard import imaging
 from artguard.batch import iter_inputs
-from artguard.gui.qimage import load_thumbnail
-from artguard.gui.workers import Task
+from artguard.gui.workers import ThumbnailLoader, pool
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
 THUMB_SIDE = 128
+THUMB_CHUNK = 25
 
 STATUS_TEXT = {
     "waiting": "Waiting",
@@ -47,7 +47,8 @@ class FileList(QListWidget):
         super().__init__(parent)
         self.roots: list[Path] = []
         self._items: dict[str, QListWidgetItem] = {}
-        self._tasks: set[Task] = set()
+        self._loaders: set[ThumbnailLoader] = set()
+        self._thumbs_pending = 0
         self.setIconSize(QSize(64, 64))
         self.setUniformItemSizes(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -76,7 +77,8 @@ class FileList(QListWidget):
             self.roots.append(path)
             for file, _rel in new:
                 self._add_item(file)
-                added += 1
+            self._load_thumbnails([str(f) for f, _ in new])
+            added += len(new)
         if added:
             if self.currentRow() < 0:
                 self.setCurrentRow(0)
@@ -90,25 +92,30 @@ class FileList(QListWidget):
         self._items[str(file)] = item
         self.addItem(item)
         self.set_status(str(file), "waiting")
-        task = Task(load_thumbnail, file, THUMB_SIDE)
-        self._tasks.add(task)
-        task.signals.finished.connect(lambda image, key=str(file), t=task: self._thumb_ready(key, image, t))
-        task.signals.failed.connect(lambda message, key=str(file), t=task: self._thumb_failed(key, message, t))
-        task.start("thumbnails")
 
-    def _thumb_ready(self, key: str, image: QImage, task: Task) -> None:
-        self._tasks.discard(task)
+    def _load_thumbnails(self, keys: list[str]) -> None:
+        self._thumbs_pending += len(keys)
+        for start in range(0, len(keys), THUMB_CHUNK):
+            loader = ThumbnailLoader(keys[start:start + THUMB_CHUNK], THUMB_SIDE)
+            self._loaders.add(loader)
+            loader.signals.loaded.connect(self._thumb_ready)
+            loader.signals.failed.connect(self._thumb_failed)
+            loader.signals.finished.connect(lambda done=loader: self._loaders.discard(done))
+            pool("thumbnails").start(loader)
+
+    def _thumb_ready(self, key: str, image: QImage) -> None:
+        self._thumbs_pending -= 1
         item = self._items.get(key)
         if item is not None:
             item.setIcon(QIcon(QPixmap.fromImage(image)))
 
-    def _thumb_failed(self, key: str, message: str, task: Task) -> None:
-        self._tasks.discard(task)
+    def _thumb_failed(self, key: str, message: str) -> None:
+        self._thumbs_pending -= 1
         if key in self._items:
             self.set_status(key, "error", f"cannot preview: {message}")
 
     def pending_thumbnails(self) -> int:
-        return len(self._tasks)
+        return self._thumbs_pending
 
     # ---- status -------------------------------------------------------------------------
     def set_status(self, key: str, status: str, detail: str = "") -> None:
