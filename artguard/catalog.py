@@ -316,7 +316,7 @@ class Catalog:
             if version < target:
                 has_content = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
                 if has_content:
-                    self._backup(conn, version)
+                    self._backup(version)
                 for migration in MIGRATIONS[version:]:
                     migration(conn)
                 conn.execute(f"PRAGMA user_version = {target}")
@@ -326,16 +326,21 @@ class Catalog:
                 conn.execute("ROLLBACK")
             raise
 
-    def _backup(self, conn: sqlite3.Connection, version: int) -> Path:
-        """A consistent copy (WAL content included) beside the file, before migrating it."""
+    def _backup(self, version: int) -> Path:
+        """A consistent copy (WAL content included) beside the file, before migrating it.
+
+        Called while the writer holds the write lock but has changed nothing yet, so a
+        second (WAL reader) connection copies exactly the pre-migration state.
+        """
         target = self.path.with_name(f"{self.path.name}.v{version}.bak")
         tmp = target.with_name(target.name + ".part")
         tmp.unlink(missing_ok=True)
-        dest = sqlite3.connect(tmp)
+        source, dest = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S), sqlite3.connect(tmp)
         try:
-            conn.backup(dest)
+            source.backup(dest)
         finally:
             dest.close()
+            source.close()
         os.replace(tmp, target)
         return target
 
