@@ -25,6 +25,7 @@ import json
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -235,6 +236,15 @@ def _translated(path: Path) -> Iterator[None]:
 
 # --------------------------------------------------------------------------- catalog
 
+class _Reader:
+    """Holds one thread's read connection; when the thread ends, the connection closes with it."""
+
+    __slots__ = ("conn", "__weakref__")
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+
 class Catalog:
     """The publication record; thread-safe, one per process, a context manager."""
 
@@ -242,9 +252,10 @@ class Catalog:
         self.path = Path(path) if path is not None else paths.catalog_path()
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._readers: weakref.WeakSet[_Reader] = weakref.WeakSet()
         self._writer: sqlite3.Connection | None = None
         self._pid = os.getpid()
+        self._inherited: list[object] = []
         self._closed = False
         with self._lock:
             self._open_writer()
@@ -265,8 +276,8 @@ class Catalog:
         """Close every connection; later calls raise ArtGuardError."""
         with self._lock:
             self._closed = True
-            conns = [c for c in (self._writer, *self._readers) if c is not None]
-            self._writer, self._readers = None, []
+            conns = [c for c in (self._writer, *(r.conn for r in self._readers)) if c is not None]
+            self._writer, self._readers = None, weakref.WeakSet()
         for conn in conns:
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
@@ -348,25 +359,27 @@ class Catalog:
         if self._closed:
             raise ArtGuardError(f"catalog {self.path} is closed")
         if os.getpid() != self._pid:
-            # Inherited across fork: SQLite connections must not cross it; start afresh.
+            # Inherited across fork: SQLite connections must not be used, nor closed, in the
+            # child; keep them referenced (never finalised here) and start afresh.
+            self._inherited.append((self._writer, self._local, self._readers))
             self._pid = os.getpid()
             self._lock = threading.Lock()
             self._local = threading.local()
-            self._readers, self._writer = [], None
+            self._readers, self._writer = weakref.WeakSet(), None
             self._open_writer()
 
     def _reader(self) -> sqlite3.Connection:
         """This thread's read connection (WAL readers never wait for the writer)."""
         self._check_open()
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
             with _translated(self.path):
                 conn = self._connect()
                 conn.execute("PRAGMA query_only = ON")
-            self._local.conn = conn
+            reader = self._local.reader = _Reader(conn)
             with self._lock:
-                self._readers.append(conn)
-        return conn
+                self._readers.add(reader)
+        return reader.conn
 
     def _write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         """Run ``work`` in one immediate transaction on the single writer connection."""

@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import sqlite3
 import threading
 from dataclasses import replace
@@ -206,6 +207,24 @@ def test_concurrent_adds_from_two_processes(cat, pair):
         ids = [i for f in futures for i in f.result()]
     assert len(set(ids)) == 30
     assert cat.count() == 30  # this process's reader sees the other processes' commits
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_catalog_inherited_across_fork_reopens_in_the_child(cat, pair):
+    original, output = pair
+    first = cat.add(publication(original, output, 1))
+    cat.list()  # the parent's reader connection exists before the fork
+    child_pub = publication(original, output, 2)
+
+    def child() -> None:
+        os._exit(0 if cat.add(child_pub) > first and cat.count() == 2 else 1)
+
+    process = get_context("fork").Process(target=child)
+    process.start()
+    process.join(30)
+    assert process.exitcode == 0
+    assert [p.document_id for p in cat.list()] == ["xmp.did:00000002", "xmp.did:00000001"]
+    assert cat.add(publication(original, output, 3)) > first  # the parent's connections still work
 
 
 def test_file_is_wal_and_versioned(cat):
