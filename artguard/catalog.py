@@ -345,14 +345,18 @@ class Catalog:
         """
         target = self.path.with_name(f"{self.path.name}.v{version}.bak")
         tmp = target.with_name(target.name + ".part")
-        tmp.unlink(missing_ok=True)
-        source, dest = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S), sqlite3.connect(tmp)
         try:
-            source.backup(dest)
-        finally:
-            dest.close()
-            source.close()
-        os.replace(tmp, target)
+            tmp.unlink(missing_ok=True)
+            source, dest = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_S), sqlite3.connect(tmp)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
+                source.close()
+            os.replace(tmp, target)
+        except (OSError, sqlite3.Error) as exc:
+            tmp.unlink(missing_ok=True)
+            raise ArtGuardError(f"cannot back up catalog {self.path} to {target} before upgrading it: {exc}") from exc
         return target
 
     def _check_open(self) -> None:

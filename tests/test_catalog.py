@@ -264,6 +264,20 @@ def test_older_layout_is_backed_up_then_migrated(tmp_path):
     assert not (tmp_path / "fresh.sqlite3.v0.bak").exists()
 
 
+def test_no_migration_without_a_backup(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE legacy (note TEXT)")
+    (tmp_path / "c.sqlite3.v0.bak").mkdir()  # the backup cannot be written
+    (tmp_path / "c.sqlite3.v0.bak" / "blocker").touch()
+    with pytest.raises(ArtGuardError, match="cannot back up catalog"):
+        Catalog(path)
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 0
+        assert [r[0] for r in raw.execute("SELECT name FROM sqlite_master")] == ["legacy"]
+    assert not (tmp_path / "c.sqlite3.v0.bak.part").exists()
+
+
 def test_a_new_migration_runs_on_old_files_and_keeps_data(tmp_path, pair, monkeypatch):
     original, output = pair
     path = tmp_path / "c.sqlite3"
