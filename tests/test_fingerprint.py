@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from artguard import fingerprint
 from artguard.imaging import decode_reduced
-from conftest import textured
+from tests.conftest import textured
 
 
 def _reencode(img: Image.Image, fmt: str, **options) -> Image.Image:

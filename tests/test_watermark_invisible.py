@@ -13,7 +13,7 @@ from PIL import Image, ImageEnhance
 
 from artguard.errors import ArtGuardError
 from artguard.watermark import invisible as wm
-from conftest import textured
+from tests.conftest import textured
 
 KEY = bytes(range(32))
 PAYLOAD = wm.make_payload(0xA1B2C3, 0x0D0E0F)
