@@ -19,7 +19,6 @@ images and with a wrong key. The competitor (dwtDct, dwtDctSvd) runs in the benc
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import subprocess
 import sys
@@ -31,56 +30,30 @@ import numpy as np
 from PIL import Image, ImageEnhance
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.conftest import textured  # noqa: E402
+from tests.platform_attacks import crop, half, jpeg, repost_2048, webp  # noqa: E402
+
 BENCH_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
 CORPUS = ROOT.parent / "shared" / "corpus" / "exif-samples"
 BITS = 48
 
 
-def _jpeg(img: Image.Image, quality: int) -> Image.Image:
-    buf = io.BytesIO()
-    img.convert("RGB").save(buf, "JPEG", quality=quality)
-    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
-
-
-def _webp(img: Image.Image, quality: int) -> Image.Image:
-    buf = io.BytesIO()
-    img.convert("RGB").save(buf, "WEBP", quality=quality)
-    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
-
-
-def _half(img: Image.Image) -> Image.Image:
-    return img.resize((img.width // 2, img.height // 2), Image.Resampling.LANCZOS)
-
-
-def _crop(img: Image.Image, keep: float = 0.9) -> Image.Image:
-    w, h = img.size
-    cw, ch = round(w * keep), round(h * keep)
-    left, top = (w - cw) // 2, (h - ch) // 2
-    return img.crop((left, top, left + cw, top + ch))
-
-
-def _repost(img: Image.Image) -> Image.Image:
-    scale = 2048 / max(img.size)
-    if scale < 1:
-        img = img.resize((round(img.width * scale), round(img.height * scale)), Image.Resampling.LANCZOS)
-    return _jpeg(img, 80)
-
-
 ATTACKS = {
     "none": lambda i: i,
-    "jpeg q70": lambda i: _jpeg(i, 70),
-    "webp q75": lambda i: _webp(i, 75),
-    "resize 50%": _half,
-    "crop 90%": _crop,
-    "2048px + q80": _repost,
+    "jpeg q70": lambda i: jpeg(i, 70),
+    "webp q75": lambda i: webp(i, 75),
+    "resize 50%": half,
+    "crop 90%": crop,
+    "2048px + q80": repost_2048,
     "brightness +10%": lambda i: ImageEnhance.Brightness(i).enhance(1.1),
     "brightness -10%": lambda i: ImageEnhance.Brightness(i).enhance(0.9),
     "contrast +10%": lambda i: ImageEnhance.Contrast(i).enhance(1.1),
     "contrast -10%": lambda i: ImageEnhance.Contrast(i).enhance(0.9),
-    "png -> jpeg q75": lambda i: _jpeg(i, 75),
-    "crop + 50% + q70": lambda i: _jpeg(_half(_crop(i)), 70),
-    "crop + 2048 q80 + webp": lambda i: _webp(_repost(_crop(i)), 75),
-    "bright + crop + 50% + webp": lambda i: _webp(_half(_crop(ImageEnhance.Brightness(i).enhance(1.1))), 75),
+    "png -> jpeg q75": lambda i: jpeg(i, 75),
+    "crop + 50% + q70": lambda i: jpeg(half(crop(i)), 70),
+    "crop + 2048 q80 + webp": lambda i: webp(repost_2048(crop(i)), 75),
+    "bright + crop + 50% + webp": lambda i: webp(half(crop(ImageEnhance.Brightness(i).enhance(1.1))), 75),
 }
 
 
@@ -131,8 +104,6 @@ def _run_competitor(action: str, folder: Path, jobs: list[dict]) -> dict:
 
 
 def _images(count: int) -> list[tuple[str, Image.Image]]:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import textured
 
     images = [(f"generated-{s}", textured(1600, 1200, seed=s)) for s in range(2)]
     if CORPUS.is_dir():
@@ -151,8 +122,6 @@ def _images(count: int) -> list[tuple[str, Image.Image]]:
 
 
 def _unmarked(count: int) -> list[Image.Image]:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from conftest import textured
 
     out: list[Image.Image] = []
     corpus = []
@@ -165,7 +134,7 @@ def _unmarked(count: int) -> list[Image.Image]:
                         corpus.append(im.convert("RGB"))
             except OSError:
                 continue
-    variants = [lambda i: i, lambda i: _jpeg(i, 70), _crop, lambda i: _crop(i, 0.75), lambda i: ImageEnhance.Contrast(i).enhance(1.1)]
+    variants = [lambda i: i, lambda i: jpeg(i, 70), crop, lambda i: crop(i, 0.75), lambda i: ImageEnhance.Contrast(i).enhance(1.1)]
     for im in corpus:
         for v in variants:
             out.append(v(im))
@@ -188,7 +157,6 @@ def main() -> None:
         _competitor(args.competitor[0], Path(args.competitor[1]))
         return
 
-    sys.path.insert(0, str(ROOT))
     from artguard.watermark import invisible as wm
 
     key = bytes(range(32))

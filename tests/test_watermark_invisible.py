@@ -14,54 +14,25 @@ from PIL import Image, ImageEnhance
 from artguard.errors import ArtGuardError
 from artguard.watermark import invisible as wm
 from tests.conftest import textured
+from tests.platform_attacks import crop, half, jpeg, repost_2048, webp
 
 KEY = bytes(range(32))
 PAYLOAD = wm.make_payload(0xA1B2C3, 0x0D0E0F)
 
 
-def _jpeg(img: Image.Image, quality: int) -> Image.Image:
-    buf = io.BytesIO()
-    img.convert("RGB").save(buf, "JPEG", quality=quality)
-    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
-
-
-def _webp(img: Image.Image, quality: int) -> Image.Image:
-    buf = io.BytesIO()
-    img.convert("RGB").save(buf, "WEBP", quality=quality)
-    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
-
-
-def _half(img: Image.Image) -> Image.Image:
-    return img.resize((img.width // 2, img.height // 2), Image.Resampling.LANCZOS)
-
-
-def _crop(img: Image.Image, keep: float = 0.9) -> Image.Image:
-    w, h = img.size
-    cw, ch = round(w * keep), round(h * keep)
-    left, top = (w - cw) // 2, (h - ch) // 2
-    return img.crop((left, top, left + cw, top + ch))
-
-
-def _repost_2048(img: Image.Image) -> Image.Image:
-    scale = 2048 / max(img.size)
-    if scale < 1:
-        img = img.resize((round(img.width * scale), round(img.height * scale)), Image.Resampling.LANCZOS)
-    return _jpeg(img, 80)
-
-
 ATTACKS = {
-    "jpeg-q70": lambda i: _jpeg(i, 70),
-    "webp-q75": lambda i: _webp(i, 75),
-    "resize-50": _half,
-    "crop-90": _crop,
-    "2048px-q80": _repost_2048,
+    "jpeg-q70": lambda i: jpeg(i, 70),
+    "webp-q75": lambda i: webp(i, 75),
+    "resize-50": half,
+    "crop-90": crop,
+    "2048px-q80": repost_2048,
     "brightness+10": lambda i: ImageEnhance.Brightness(i).enhance(1.1),
     "brightness-10": lambda i: ImageEnhance.Brightness(i).enhance(0.9),
     "contrast+10": lambda i: ImageEnhance.Contrast(i).enhance(1.1),
     "contrast-10": lambda i: ImageEnhance.Contrast(i).enhance(0.9),
-    "png-to-jpeg": lambda i: _jpeg(Image.open(io.BytesIO(_png(i))), 75),
-    "crop+resize+jpeg": lambda i: _jpeg(_half(_crop(i)), 70),
-    "brightness+crop+2048+webp": lambda i: _webp(_repost_2048(_crop(ImageEnhance.Brightness(i).enhance(1.1))), 75),
+    "png-to-jpeg": lambda i: jpeg(Image.open(io.BytesIO(_png(i))), 75),
+    "crop+resize+jpeg": lambda i: jpeg(half(crop(i)), 70),
+    "brightness+crop+2048+webp": lambda i: webp(repost_2048(crop(ImageEnhance.Brightness(i).enhance(1.1))), 75),
 }
 
 

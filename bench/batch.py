@@ -1,0 +1,78 @@
+"""Batch throughput and memory: 200 x 12 MP, watermark + CMI + C2PA, --jobs 1 vs all cores.
+
+Goals (issue 6): speed-up >= 1.8x on 2 cores, peak memory < 1 GB whatever the batch size,
+catalog insert < 2 ms per image (measured here inside the real batch).
+Run: .venv/bin/python bench/batch.py [--count 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _common import copies, large_jpeg, scratch  # noqa: E402
+
+# Runs the CLI in a child and reports its own peak RSS and time spent in Catalog.add().
+CHILD = """
+import resource, sys, time
+from artguard import catalog
+spent = [0.0, 0]
+original_add = catalog.Catalog.add
+def timed_add(self, pub):
+    start = time.perf_counter()
+    try:
+        return original_add(self, pub)
+    finally:
+        spent[0] += time.perf_counter() - start
+        spent[1] += 1
+catalog.Catalog.add = timed_add
+from artguard.cli import main
+code = main(sys.argv[1:])
+print(f"RESULT {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} {spent[0]} {spent[1]}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def run(inputs: str, out: str, jobs: int, home: str) -> tuple[float, int, float]:
+    shutil.rmtree(out, ignore_errors=True)
+    argv = [sys.executable, "-c", CHILD, "embed", inputs, "-o", out, "--creator", "Zoë 山田",
+            "--watermark-text", "© {year} {creator}", "--jobs", str(jobs)]
+    start = time.perf_counter()
+    proc = subprocess.run(argv, capture_output=True, text=True, env={**os.environ, "ARTGUARD_HOME": home})
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"embed failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    line = next(l for l in proc.stderr.splitlines() if l.startswith("RESULT"))
+    _, rss_kb, add_s, adds = line.split()
+    return elapsed, int(rss_kb), float(add_s) / max(int(adds), 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=200)
+    args = parser.parse_args()
+    work = scratch()
+    source = large_jpeg(work / "source.jpg")
+    cores = os.cpu_count() or 1
+    copies(source, work / "in", args.count)
+    copies(source, work / "small", max(args.count // 4, 1))
+    print(f"{args.count} x 12 MP JPEG, text watermark + CMI + C2PA + catalog; {cores} cores")
+    home = str(work / "home")
+    t1, rss1, add1 = run(str(work / "in"), str(work / "out1"), 1, home)
+    tn, rssn, addn = run(str(work / "in"), str(work / "outn"), cores, home)
+    ts, rsss, _ = run(str(work / "small"), str(work / "outs"), cores, home)
+    print(f"  --jobs 1       {t1:7.1f} s  {t1 / args.count * 1000:6.0f} ms/image  peak {rss1 / 1024:6.0f} MB")
+    print(f"  --jobs {cores:<7} {tn:7.1f} s  {tn / args.count * 1000:6.0f} ms/image  peak {rssn / 1024:6.0f} MB")
+    print(f"  speed-up {t1 / tn:.2f}x on {cores} cores (goal >= 1.8x on 2)")
+    print(f"  peak memory: {rsss / 1024:.0f} MB for {max(args.count // 4, 1)} images, {rssn / 1024:.0f} MB for {args.count} (goal < 1024 MB, flat)")
+    print(f"  catalog add(): {add1 * 1000:.2f} ms (jobs 1), {addn * 1000:.2f} ms (jobs {cores}) per image (goal < 2 ms)")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
