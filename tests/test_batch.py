@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from PIL import Image
+
 from artguard.batch import EmbedJob, plan, run_batch
 from artguard.catalog import Catalog
 from artguard.pipeline import EmbedOptions, RunContext
@@ -65,8 +67,6 @@ def test_cancel_mid_batch_leaves_only_complete_outputs(make_image, tmp_path) -> 
     assert {p.name for p in files} == ok
     with Catalog() as catalog:
         assert catalog.count() == len(ok)
-    from PIL import Image
-
     for path in files:
         with Image.open(path) as img:
             img.load()
@@ -75,7 +75,6 @@ def test_cancel_mid_batch_leaves_only_complete_outputs(make_image, tmp_path) -> 
 
 def test_parallel_and_serial_runs_produce_the_same_pixels(make_image, tmp_path) -> None:
     import numpy as np
-    from PIL import Image
 
     for i in range(4):
         make_image(f"in/{i}.jpg", 300, 200, seed=i)
@@ -86,3 +85,32 @@ def test_parallel_and_serial_runs_produce_the_same_pixels(make_image, tmp_path) 
         a = np.asarray(Image.open(tmp_path / "serial" / "in" / f"{i}.jpg"))
         b = np.asarray(Image.open(tmp_path / "parallel" / "in" / f"{i}.jpg"))
         assert np.array_equal(a, b)
+
+
+def test_ctrl_c_stops_the_cli_cleanly(make_image, tmp_path, artguard_home) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for i in range(40):
+        make_image(f"in/{i:02d}.png", 900, 700, seed=i)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "artguard", "embed", str(tmp_path / "in"), "-o", str(out),
+         "--creator", "Z", "--no-c2pa", "--max-size", "800", "--jobs", "2", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "ARTGUARD_HOME": str(artguard_home)},
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.rglob("*.png"))) < 2:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert not [p for p in files if p.name.startswith(".")], "no temp files left"
+    assert 2 <= len(files) < 40
+    for path in files:
+        with Image.open(path) as img:
+            img.load()
