@@ -104,7 +104,9 @@ def _text_layer(spec: MarkSpec) -> Image.Image:
         else:
             alpha = fill
     ink = _rgb(spec.color)
-    layer = Image.composite(Image.new("RGB", size, ink), Image.new("RGB", size, _contrast(ink)), fill)
+    layer = Image.new("RGB", size, ink)
+    if stroke:
+        layer = Image.composite(layer, Image.new("RGB", size, _contrast(ink)), fill)
     layer.putalpha(alpha)
     if spec.shadow:
         offset = max(1, round(spec.size * 0.05))
