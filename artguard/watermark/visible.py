@@ -128,48 +128,78 @@ def _workable(img: Image.Image) -> Image.Image:
     return img.convert("RGBA" if transparent else "RGB")
 
 
+def _pieces(mark: Image.Image) -> list[tuple[int, int, Image.Image]]:
+    """The mark cut into horizontal strips trimmed to their visible pixels.
+
+    A rotated mark's box is mostly transparent; compositing only the trimmed strips
+    touches about a third of the pixels (it matters for tiles, which cover the image).
+    """
+    alpha = mark.getchannel("A")
+    step = max(16, mark.height // 12)
+    pieces = []
+    for top in range(0, mark.height, step):
+        box = alpha.crop((0, top, mark.width, min(mark.height, top + step))).getbbox()
+        if box:
+            left, upper, right, lower = box
+            pieces.append((left, top + upper, mark.crop((left, top + upper, right, top + lower))))
+    return pieces
+
+
+class _Piece:
+    """One strip of the mark, converted once to what the target mode needs."""
+
+    def __init__(self, mode: str, dx: int, dy: int, rgba: Image.Image) -> None:
+        self.dx, self.dy, self.rgba = dx, dy, rgba
+        self.alpha = rgba.getchannel("A")
+        if mode in ("RGB", "L"):
+            self.ink = rgba.convert(mode)
+        elif mode == "CMYK":
+            self.ink = rgba.convert("RGB").convert("CMYK")
+        elif mode in _SIXTEEN_BIT:
+            self.ink16 = np.asarray(rgba.convert("L"), dtype=np.float32) * 257.0
+            self.alpha01 = np.asarray(self.alpha, dtype=np.float32) / 255.0
+
+
 class _Stamper:
     """Composites one mark into an image at many places, converting the mark only once."""
 
     def __init__(self, img: Image.Image, mark: Image.Image) -> None:
         self.img = img
-        self.mark = mark
-        self.alpha = mark.getchannel("A")
-        if img.mode in ("RGB", "L", "CMYK"):
-            self.ink = mark.convert("RGB").convert(img.mode) if img.mode == "CMYK" else mark.convert(img.mode)
-        elif img.mode in _SIXTEEN_BIT:
-            self.ink16 = np.asarray(mark.convert("L"), dtype=np.float32) * 257.0
-            self.alpha01 = np.asarray(self.alpha, dtype=np.float32) / 255.0
+        self.pieces = [_Piece(img.mode, dx, dy, rgba) for dx, dy, rgba in _pieces(mark)]
 
     def stamp(self, x: int, y: int) -> None:
+        for piece in self.pieces:
+            self._stamp_piece(piece, x + piece.dx, y + piece.dy)
+
+    def _stamp_piece(self, piece: _Piece, x: int, y: int) -> None:
         width, height = self.img.size
+        pw, ph = piece.rgba.size
         left, top = max(0, x), max(0, y)
-        right, bottom = min(width, x + self.mark.width), min(height, y + self.mark.height)
+        right, bottom = min(width, x + pw), min(height, y + ph)
         if left >= right or top >= bottom:
             return
         src = (left - x, top - y, right - x, bottom - y)
         mode = self.img.mode
         if mode == "RGBA":
-            self.img.alpha_composite(self.mark, (left, top), src)
+            self.img.alpha_composite(piece.rgba, (left, top), src)
         elif mode in ("RGB", "L", "CMYK"):
-            full = src == (0, 0, self.mark.width, self.mark.height)
-            ink = self.ink if full else self.ink.crop(src)
-            mask = self.alpha if full else self.alpha.crop(src)
+            whole = src == (0, 0, pw, ph)
+            ink = piece.ink if whole else piece.ink.crop(src)
+            mask = piece.alpha if whole else piece.alpha.crop(src)
             self.img.paste(ink, (left, top), mask)
         elif mode == "LA":
             box = (left, top, right, bottom)
             region = self.img.crop(box).convert("RGBA")
-            region.alpha_composite(self.mark, (0, 0), src)
+            region.alpha_composite(piece.rgba, (0, 0), src)
             self.img.paste(region.convert("LA"), box)
         else:
-            self._stamp16(src, (left, top, right, bottom))
+            self._stamp16(piece, src, (left, top, right, bottom))
 
-    def _stamp16(self, src: tuple[int, int, int, int], box: tuple[int, int, int, int]) -> None:
+    def _stamp16(self, piece: _Piece, src: tuple[int, int, int, int], box: tuple[int, int, int, int]) -> None:
         region = np.asarray(self.img.crop(box))
         sx0, sy0, sx1, sy1 = src
-        alpha = self.alpha01[sy0:sy1, sx0:sx1]
-        ink = self.ink16[sy0:sy1, sx0:sx1]
-        out = ink * alpha + region.astype(np.float32) * (1.0 - alpha)
+        alpha = piece.alpha01[sy0:sy1, sx0:sx1]
+        out = piece.ink16[sy0:sy1, sx0:sx1] * alpha + region.astype(np.float32) * (1.0 - alpha)
         patch = Image.fromarray(np.rint(out).astype(region.dtype))
         self.img.paste(patch if patch.mode == self.img.mode else patch.convert(self.img.mode), box)
 

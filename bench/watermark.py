@@ -1,0 +1,164 @@
+"""Visible-watermark cost against plain Pillow, measured in the same run.
+
+On 20 copies of a 12 MP JPEG:
+  baseline  Pillow open + load + save JPEG at the same quality (files written to disk)
+  embed     `artguard embed --watermark-text ... --no-c2pa --jobs 1` (whole CLI: start-up,
+            decode, mark, encode, CMI, catalog, atomic write), plain and with --tile
+  direct    imaging.decode + apply_watermark + imaging.encode, against decode + encode
+Goal: embed with a text mark <= 1.15x the baseline. Also times render_preview on a
+1200 px proxy (the GUI's budget is well under 100 ms).
+
+Run: .venv/bin/python bench/watermark.py [--files 20] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from artguard import imaging  # noqa: E402
+from artguard.profile import WatermarkSettings  # noqa: E402
+from artguard.watermark.visible import apply_watermark, render_preview  # noqa: E402
+
+QUALITY = 90
+TEXT = "© 2025 Jane Doe"
+
+
+def make_photo(width: int, height: int) -> Image.Image:
+    """Photo-like content (gradients, blobs, grain) so JPEG work is realistic."""
+    rng = np.random.default_rng(7)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    base = np.stack(
+        [
+            127 + 90 * np.sin(x / width * 5.0) * np.cos(y / height * 3.0),
+            127 + 90 * np.cos(x / width * 7.0 + y / height * 4.0),
+            127 + 90 * np.sin((x + y) / (width + height) * 9.0),
+        ],
+        axis=-1,
+    )
+    blobs = Image.fromarray(rng.integers(0, 255, (height // 24, width // 24, 3), dtype=np.uint8))
+    blobs = np.asarray(blobs.resize((width, height), Image.BICUBIC), dtype=np.float32) - 127
+    arr = base + 0.5 * blobs + rng.normal(0, 5, base.shape).astype(np.float32)
+    return Image.fromarray(arr.clip(0, 255).astype(np.uint8), "RGB")
+
+
+def pillow_baseline(files: list[Path], outdir: Path) -> None:
+    for path in files:
+        with Image.open(path) as img:
+            img.load()
+            img.save(outdir / path.name, "JPEG", quality=QUALITY)
+
+
+def cli(indir: Path, outdir: Path, home: Path, *extra: str) -> None:
+    exe = Path(sys.executable).with_name("artguard")
+    env = dict(os.environ, ARTGUARD_HOME=str(home))
+    cmd = [str(exe), "embed", str(indir), "-o", str(outdir), "--no-c2pa", "--jobs", "1",
+           "--quality", str(QUALITY), "--creator", "Jane Doe", *extra]
+    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+
+
+def direct(files: list[Path], outdir: Path, settings: WatermarkSettings | None) -> None:
+    for path in files:
+        decoded = imaging.decode(path)
+        img = decoded.image
+        if settings is not None:
+            img = apply_watermark(img, settings, text=TEXT)
+        data = imaging.encode(img, "jpeg", quality=QUALITY, icc_profile=decoded.icc_profile)
+        (outdir / path.name).write_bytes(data)
+
+
+def timed(fn, scratch: Path) -> float:
+    outdir = Path(tempfile.mkdtemp(dir=scratch))
+    start = time.perf_counter()
+    fn(outdir)
+    elapsed = time.perf_counter() - start
+    shutil.rmtree(outdir)
+    return elapsed
+
+
+def preview_ms(settings: WatermarkSettings, proxy: Image.Image, rounds: int = 15) -> float:
+    times = []
+    for i in range(rounds):
+        # A new opacity each round: the GUI re-renders the mark while a slider moves.
+        settings.opacity = 0.3 + 0.02 * i
+        start = time.perf_counter()
+        render_preview(proxy, settings, text=TEXT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        indir = scratch / "in"
+        indir.mkdir()
+        photo = make_photo(4240, 2832)  # 12.0 MP
+        first = indir / "photo_00.jpg"
+        photo.save(first, "JPEG", quality=92)
+        files = [first]
+        for i in range(1, args.files):
+            files.append(indir / f"photo_{i:02d}.jpg")
+            shutil.copy(first, files[-1])
+        print(f"{len(files)} x {photo.width}x{photo.height} JPEG ({first.stat().st_size / 1e6:.1f} MB), quality {QUALITY}")
+
+        text = WatermarkSettings(kind="text", opacity=0.6)
+        tiled = WatermarkSettings(kind="text", opacity=0.35, tile=True)
+        runs: dict[str, object] = {
+            "pillow decode+encode": lambda out: pillow_baseline(files, out),
+            "embed --watermark-text": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--watermark-text", TEXT),
+            "embed --watermark-text --tile": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--watermark-text", TEXT, "--tile"),
+            "embed (no watermark, re-encode)": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--format", "jpeg", "--max-size", "100000"),
+            "direct decode+encode": lambda out: direct(files, out, None),
+            "direct decode+text+encode": lambda out: direct(files, out, text),
+            "direct decode+tiled+encode": lambda out: direct(files, out, tiled),
+        }
+        best = {name: float("inf") for name in runs}
+        for _ in range(args.repeat):  # interleaved, best of N: the machine is shared
+            for name, fn in runs.items():
+                best[name] = min(best[name], timed(fn, scratch))
+
+        base = best["pillow decode+encode"]
+        direct_base = best["direct decode+encode"]
+        print(f"{'run':34} {'total s':>8} {'ms/file':>8} {'ratio':>7}")
+        for name, seconds in best.items():
+            ref = direct_base if name.startswith("direct") and name != "direct decode+encode" else base
+            print(f"{name:34} {seconds:8.2f} {seconds / len(files) * 1000:8.1f} {seconds / ref:7.3f}")
+        print("ratios: embed vs Pillow baseline; direct watermark runs vs direct decode+encode")
+        goal = best["embed --watermark-text"] / base
+        print(f"embed text-watermark ratio {goal:.3f} (goal <= 1.15: {'met' if goal <= 1.15 else 'NOT met'})")
+        print(f"embed tiled-watermark ratio {best['embed --watermark-text --tile'] / base:.3f}")
+
+        proxy = photo.resize((1200, 801), Image.Resampling.BILINEAR)
+        logo_path = scratch / "logo.png"
+        logo = Image.new("RGBA", (800, 400), (0, 0, 0, 0))
+        logo.paste((255, 255, 255, 255), (50, 50, 750, 350))
+        logo.save(logo_path)
+        for label, settings in (
+            ("text", WatermarkSettings(kind="text")),
+            ("text rotated+shadow", WatermarkSettings(kind="text", rotation=30, shadow=True, position="center", scale=0.1)),
+            ("tiled text", WatermarkSettings(kind="text", tile=True)),
+            ("logo", WatermarkSettings(kind="logo", logo_path=str(logo_path), scale=0.3)),
+            ("tiled logo", WatermarkSettings(kind="logo", logo_path=str(logo_path), scale=0.15, tile=True)),
+        ):
+            print(f"render_preview 1200 px proxy, {label:20} median {preview_ms(settings, proxy):6.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
