@@ -131,6 +131,15 @@ def test_logo_with_alpha_is_scaled_placed_and_transparent_where_the_logo_is(tmp_
     assert (arr[y0 + 5 : y1 - 5, x0 + 110 : x1] == np.asarray(base)[y0 + 5 : y1 - 5, x0 + 110 : x1]).all()
 
 
+def test_a_notice_too_long_for_the_image_is_shrunk_to_fit_inside_the_margins() -> None:
+    base = photo(300, 600)
+    settings = text_mark(scale=0.2)
+    (left, top, right, bottom), = placement(base.size, settings, text="© 2025 Jane Doe, all rights reserved")
+    assert left >= 9 and right <= 291 and bottom <= 591
+    out = apply_watermark(base.copy(), settings, text="© 2025 Jane Doe, all rights reserved")
+    assert bbox(changed(base, out))[0] >= 9
+
+
 def test_missing_logo_or_font_is_a_clear_settings_error(tmp_path: Path) -> None:
     base = photo(200, 100)
     with pytest.raises(ProfileError, match="logo"):

@@ -106,11 +106,27 @@ def placement(size: tuple[int, int], settings: WatermarkSettings, *, text: str) 
 
     The GUI draws these as handles; the pipeline stamps exactly these boxes.
     """
+    prepared = _prepare(size, settings, text)
+    if prepared is None:
+        return []
+    spec, mark = prepared
+    return [(x, y, x + mark.width, y + mark.height) for x, y in _origins(size, mark, spec, settings)]
+
+
+def _prepare(size: tuple[int, int], settings: WatermarkSettings, text: str) -> tuple[MarkSpec, Image.Image] | None:
+    """The mark for an image of ``size``; an anchored mark too big for the image is shrunk
+    to fit inside the margins (a long notice on a narrow portrait stays readable)."""
     spec = _mark_spec(settings, text, min(size))
     if spec is None:
-        return []
+        return None
     mark = render_mark(spec)
-    return [(x, y, x + mark.width, y + mark.height) for x, y in _origins(size, mark, spec, settings)]
+    if not settings.tile:
+        room = [side - 2 * settings.margin * min(size) for side in size]
+        fit = min(room[0] / mark.width, room[1] / mark.height)
+        if fit < 1.0:
+            spec = dataclasses.replace(spec, size=max(1, int(spec.size * fit)))
+            mark = render_mark(spec)
+    return spec, mark
 
 
 def _origins(size: tuple[int, int], mark: Image.Image, spec: MarkSpec, settings: WatermarkSettings) -> list[tuple[int, int]]:
@@ -214,10 +230,10 @@ def apply_watermark(img: Image.Image, settings: WatermarkSettings, *, text: str)
     if not settings.enabled():
         return img
     settings.validate()
-    spec = _mark_spec(settings, text, min(img.size))
-    if spec is None:
+    prepared = _prepare(img.size, settings, text)
+    if prepared is None:
         return img
-    mark = render_mark(spec)
+    spec, mark = prepared
     target = _workable(img)
     stamper = _Stamper(target, mark)
     for x, y in _origins(target.size, mark, spec, settings):
