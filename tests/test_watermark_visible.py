@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import struct
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageCms
+from PIL import Image
 
 from artguard import imaging
 from artguard.errors import ProfileError
@@ -236,14 +237,49 @@ def test_icc_profile_bytes_survive_encode(corpus: Path, fmt: str) -> None:
     assert back.info.get("icc_profile") == decoded.icc_profile
 
 
-def test_cmyk_profile_is_not_written_into_rgb_webp() -> None:
+def grey_icc(gamma: float = 1.8) -> bytes:
+    """A minimal ICC v2 grey display profile (desc, wtpt, kTRC, cprt), made here so the
+    test needs no profile file."""
+
+    def s15(v: float) -> bytes:
+        return struct.pack(">i", round(v * 65536))
+
+    d50 = s15(0.9642) + s15(1.0) + s15(0.8249)
+    name = b"Grey test\x00"
+    tags = [
+        (b"desc", b"desc" + bytes(4) + struct.pack(">I", len(name)) + name + bytes(78)),
+        (b"wtpt", b"XYZ " + bytes(4) + d50),
+        (b"kTRC", b"curv" + bytes(4) + struct.pack(">IH", 1, round(gamma * 256)) + bytes(2)),
+        (b"cprt", b"text" + bytes(4) + b"none\x00" + bytes(3)),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table = body = b""
+    for sig, data in tags:
+        table += sig + struct.pack(">II", offset + len(body), len(data))
+        body += data + bytes(-len(data) % 4)
+    header = (
+        struct.pack(">I", offset + len(body)) + bytes(4) + struct.pack(">I", 0x02100000)
+        + b"mntrGRAYXYZ " + bytes(12) + b"acsp" + bytes(28) + d50 + bytes(48)
+    )
+    return header + struct.pack(">I", len(tags)) + table + body
+
+
+def test_grey_profile_is_kept_for_grey_png_and_converted_to_srgb_for_webp() -> None:
+    icc = grey_icc()
+    grey = Image.new("L", (60, 40), 128)
+    png = Image.open(io.BytesIO(imaging.encode(grey, "png", icc_profile=icc)))
+    assert png.mode == "L" and png.info["icc_profile"] == icc
+    webp = Image.open(io.BytesIO(imaging.encode(grey, "webp", quality=100, icc_profile=icc)))
+    assert webp.mode == "RGB"
+    assert imaging._icc_space(webp.info["icc_profile"]) == "RGB"  # never a grey profile on RGB
+    # Mid grey under gamma 1.8 is lighter in sRGB: colour-managed, not a naive copy (128).
+    assert 140 <= webp.getpixel((30, 20))[0] <= 152
+
+
+def test_cmyk_stays_cmyk_in_jpeg_and_becomes_rgb_in_png() -> None:
     cmyk = photo(120, 80).convert("CMYK")
-    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    back = Image.open(io.BytesIO(imaging.encode(cmyk, "webp", icc_profile=srgb)))
-    assert back.mode == "RGB" and back.info.get("icc_profile") in (None, srgb)
-    assert imaging._icc_space(srgb) == "RGB"
-    cmyk_jpeg = Image.open(io.BytesIO(imaging.encode(cmyk, "jpeg")))
-    assert cmyk_jpeg.mode == "CMYK"
+    assert Image.open(io.BytesIO(imaging.encode(cmyk, "jpeg"))).mode == "CMYK"
+    assert Image.open(io.BytesIO(imaging.encode(cmyk, "png"))).mode == "RGB"
 
 
 def test_sixteen_bit_grey_keeps_depth_in_png_and_becomes_8_bit_in_jpeg() -> None:
