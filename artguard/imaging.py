@@ -147,12 +147,30 @@ def decode_reduced(source: Path | bytes, max_side: int = 512) -> Decoded:
         scale = max_side / max(full)
         img.draft("RGB", (max(1, int(full[0] * scale)), max(1, int(full[1] * scale))))
     decoded = _finish(img, (img.format or "").lower(), full)
-    thumb = decoded.image
-    if max(thumb.size) > max_side:
-        thumb = thumb.copy()
-        thumb.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
-    decoded.image = thumb
+    decoded.image = thumbnail(decoded.image, max_side)
     return decoded
+
+
+def thumbnail(img: Image.Image, max_side: int) -> Image.Image:
+    """A new small RGB (or grey) image, made without a full-size copy of ``img``.
+
+    Integer ``reduce()`` first (box filter, cheap), then Lanczos to the exact size; the
+    input is never modified, so a caller may keep drawing on it.
+    """
+    small = img
+    factor = max(small.size) // (max_side * 2)
+    if factor > 1:
+        try:
+            small = small.reduce(factor)
+        except ValueError:  # modes reduce() does not handle (palette, 1-bit)
+            small = to_rgb(small).reduce(factor)
+    if small.mode not in ("RGB", "L"):
+        small = to_rgb(small)
+    if max(small.size) > max_side:
+        scale = max_side / max(small.size)
+        size = (max(1, round(small.width * scale)), max(1, round(small.height * scale)))
+        small = small.resize(size, Image.Resampling.LANCZOS)
+    return small.copy() if small is img else small
 
 
 def resize_max(img: Image.Image, max_side: int | None) -> Image.Image:

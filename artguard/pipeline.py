@@ -143,11 +143,7 @@ class _Rendered:
 
     @functools.cached_property
     def thumb(self) -> Image.Image:
-        if self.final is None:
-            return self.original_thumb
-        thumb = imaging.to_rgb(self.final) if self.final.mode not in ("RGB", "L") else self.final.copy()
-        thumb.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.BILINEAR, reducing_gap=2.0)
-        return thumb
+        return self.original_thumb if self.final is None else imaging.thumbnail(self.final, THUMB_SIDE)
 
 
 def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -> FileResult:
@@ -194,12 +190,14 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
     out_fmt = options.output_format(source_format)
     if options.changes_pixels(source_format):
         decoded = imaging.decode(data)
+        original_thumb = imaging.thumbnail(decoded.image, THUMB_SIDE)  # before any in-place drawing
         img = imaging.resize_max(decoded.image, options.max_size)
         if profile.watermark.enabled():
             from artguard.watermark.visible import apply_watermark
 
             img = apply_watermark(img, profile.watermark, text=profile.expand(profile.watermark.text, filename=src.name))
         rendered = _Rendered(data, out_fmt, img.size, decoded.original_size, img)
+        rendered.original_thumb = original_thumb
         if options.invisible:
             rendered.watermark_id, img = _embed_invisible(img, options, ctx)
             rendered.final = img
