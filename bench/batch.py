@@ -17,7 +17,8 @@ import time
 sys.path.insert(0, os.path.dirname(__file__))
 from _common import copies, large_jpeg, scratch  # noqa: E402
 
-# Runs the CLI in a child and reports its own peak RSS and time spent in Catalog.add().
+# Runs the CLI in a child and reports its peak RSS, its workers' peak RSS, and the time
+# spent in Catalog.add() (in-process workers only: --jobs 1 runs files on threads).
 CHILD = """
 import resource, sys, time
 from artguard import catalog
@@ -33,12 +34,15 @@ def timed_add(self, pub):
 catalog.Catalog.add = timed_add
 from artguard.cli import main
 code = main(sys.argv[1:])
-print(f"RESULT {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} {spent[0]} {spent[1]}", file=sys.stderr)
+own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"RESULT {own} {worker} {spent[0]} {spent[1]}", file=sys.stderr)
 sys.exit(code)
 """
 
 
 def run(inputs: str, out: str, jobs: int, home: str) -> tuple[float, int, float]:
+    """Wall time, peak memory of the whole run (parent + each worker's peak), add() cost."""
     shutil.rmtree(out, ignore_errors=True)
     argv = [sys.executable, "-c", CHILD, "embed", inputs, "-o", out, "--creator", "Zoë 山田",
             "--watermark-text", "© {year} {creator}", "--jobs", str(jobs)]
@@ -48,8 +52,9 @@ def run(inputs: str, out: str, jobs: int, home: str) -> tuple[float, int, float]
     if proc.returncode != 0:
         raise SystemExit(f"embed failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
     line = next(l for l in proc.stderr.splitlines() if l.startswith("RESULT"))
-    _, rss_kb, add_s, adds = line.split()
-    return elapsed, int(rss_kb), float(add_s) / max(int(adds), 1)
+    _, own_kb, worker_kb, add_s, adds = line.split()
+    workers = jobs if int(worker_kb) else 0
+    return elapsed, int(own_kb) + workers * int(worker_kb), float(add_s) / max(int(adds), 1)
 
 
 def main() -> None:
@@ -64,13 +69,13 @@ def main() -> None:
     print(f"{args.count} x 12 MP JPEG, text watermark + CMI + C2PA + catalog; {cores} cores")
     home = str(work / "home")
     t1, rss1, add1 = run(str(work / "in"), str(work / "out1"), 1, home)
-    tn, rssn, addn = run(str(work / "in"), str(work / "outn"), cores, home)
+    tn, rssn, _ = run(str(work / "in"), str(work / "outn"), cores, home)
     ts, rsss, _ = run(str(work / "small"), str(work / "outs"), cores, home)
     print(f"  --jobs 1       {t1:7.1f} s  {t1 / args.count * 1000:6.0f} ms/image  peak {rss1 / 1024:6.0f} MB")
     print(f"  --jobs {cores:<7} {tn:7.1f} s  {tn / args.count * 1000:6.0f} ms/image  peak {rssn / 1024:6.0f} MB")
     print(f"  speed-up {t1 / tn:.2f}x on {cores} cores (goal >= 1.8x on 2)")
     print(f"  peak memory: {rsss / 1024:.0f} MB for {max(args.count // 4, 1)} images, {rssn / 1024:.0f} MB for {args.count} (goal < 1024 MB, flat)")
-    print(f"  catalog add(): {add1 * 1000:.2f} ms (jobs 1), {addn * 1000:.2f} ms (jobs {cores}) per image (goal < 2 ms)")
+    print(f"  catalog add(): {add1 * 1000:.2f} ms per image inside the --jobs 1 batch (goal < 2 ms)")
     shutil.rmtree(work, ignore_errors=True)
 
 
