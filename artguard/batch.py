@@ -196,9 +196,12 @@ def _executor(job: EmbedJob, task: _FileTask, files: int) -> Executor:
                  or task.options.format != "keep")
     if workers == 1 or files <= workers or light:
         return ThreadPoolExecutor(workers, thread_name_prefix="artguard")
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                               initializer=_worker_init, initargs=(task,))
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["artguard.pipeline", "artguard.catalog", "artguard.fingerprint"])
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(task,))
 
 
 def run_batch(

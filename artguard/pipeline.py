@@ -121,15 +121,16 @@ class FileResult:
 class _Rendered:
     """The output as pieces plus what the record and the signer need, thumbnails made lazily.
 
-    A metadata-only job with no C2PA and no catalog never decodes any pixels.
+    A metadata-only job with no C2PA and no catalog never decodes any pixels, and no job
+    reduces its full-size output again: the output's thumbnail is the original's, with the
+    visible mark drawn by the preview renderer (same geometry, relative to the short side).
     """
 
-    def __init__(self, data: bytes, fmt: str, size: tuple[int, int], original_size: tuple[int, int], final: Image.Image | None) -> None:
+    def __init__(self, data: bytes, fmt: str, size: tuple[int, int], original_size: tuple[int, int]) -> None:
         self.data = data
         self.fmt = fmt
         self.size = size
         self.original_size = original_size
-        self.final = final  # the re-rendered pixels, None when the original pixels are kept
         self.pieces: list[bytes | memoryview] = []
         self.fields: dict[str, str] = {}
         self.document_id: str | None = None
@@ -143,7 +144,7 @@ class _Rendered:
 
     @functools.cached_property
     def thumb(self) -> Image.Image:
-        return self.original_thumb if self.final is None else imaging.thumbnail(self.final, THUMB_SIDE)
+        return self.original_thumb
 
 
 def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -> FileResult:
@@ -190,22 +191,22 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
     out_fmt = options.output_format(source_format)
     if options.changes_pixels(source_format):
         decoded = imaging.decode(data)
-        original_thumb = imaging.thumbnail(decoded.image, THUMB_SIDE)  # before any in-place drawing
         img = imaging.resize_max(decoded.image, options.max_size)
+        rendered = _Rendered(data, out_fmt, img.size, decoded.original_size)
+        rendered.original_thumb = imaging.thumbnail(decoded.image, THUMB_SIDE)  # before any in-place drawing
         if profile.watermark.enabled():
-            from artguard.watermark.visible import apply_watermark
+            from artguard.watermark.visible import apply_watermark, render_preview
 
-            img = apply_watermark(img, profile.watermark, text=profile.expand(profile.watermark.text, filename=src.name))
-        rendered = _Rendered(data, out_fmt, img.size, decoded.original_size, img)
-        rendered.original_thumb = original_thumb
+            text = profile.expand(profile.watermark.text, filename=src.name)
+            img = apply_watermark(img, profile.watermark, text=text)
+            rendered.thumb = render_preview(rendered.original_thumb, profile.watermark, text=text)
         if options.invisible:
             rendered.watermark_id, img = _embed_invisible(img, options, ctx)
-            rendered.final = img
         encoded = imaging.encode(img, out_fmt, quality=options.quality, icc_profile=decoded.icc_profile)
         plan = WritePlan(values={}, scrub=options.scrub, copy_from=data, new_size=img.size)
     else:
         size = imaging.probe(data)
-        rendered = _Rendered(data, out_fmt, size, size, None)
+        rendered = _Rendered(data, out_fmt, size, size)
         encoded = data
         plan = WritePlan(values={}, scrub=options.scrub)
     if options.write_cmi:
@@ -268,13 +269,14 @@ def _record(
         fp = fingerprint.compute(thumb)
         return ImageFacts(str(path.resolve()), size, dims[0], dims[1], fmt, sha, fp.phash, fp.blob)
 
-    same_pixels = rendered.final is None
     original = facts(src, len(data), source_format, rendered.original_size, hashlib.sha256(data).hexdigest(), rendered.original_thumb)
-    output: ImageFacts = (
-        dataclasses.replace(original, path=str(dst.resolve()), size=written, format=rendered.fmt, sha256=result.sha256 or "")
-        if same_pixels
-        else facts(dst, written, rendered.fmt, rendered.size, result.sha256 or "", rendered.thumb)
-    )
+    if rendered.thumb is rendered.original_thumb:  # same picture (maybe resized): same fingerprint
+        output = dataclasses.replace(
+            original, path=str(dst.resolve()), size=written, format=rendered.fmt, sha256=result.sha256 or "",
+            width=rendered.size[0], height=rendered.size[1],
+        )
+    else:
+        output = facts(dst, written, rendered.fmt, rendered.size, result.sha256 or "", rendered.thumb)
     publication = Publication(
         original=original,
         output=output,

@@ -192,3 +192,16 @@ def test_version_and_help(capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["embed"])
     assert exit_info.value.code == 2
+
+
+def test_resized_web_copy_is_recorded_with_its_own_size(make_image, tmp_path, capsys) -> None:
+    src = make_image("in/big.jpg", 1200, 800)
+    code, doc = run_json(capsys, "embed", str(src), "-o", str(tmp_path / "out"), *BASE, "--max-size", "600", "--format", "webp")
+    assert code == 0
+    out = Path(doc["files"][0]["output"])
+    assert out.suffix == ".webp" and Image.open(out).size == (600, 400)
+    with Catalog() as catalog:
+        pub = catalog.find_by_sha256(sha(out))[0]
+    assert (pub.output.width, pub.output.height, pub.output.format) == (600, 400, "webp")
+    assert (pub.original.width, pub.original.height, pub.original.format) == (1200, 800, "jpeg")
+    assert read_metadata(out).get("Exif.Image.Orientation") == "1"
