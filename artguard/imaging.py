@@ -154,11 +154,11 @@ def decode_reduced(source: Path | bytes, max_side: int = 512) -> Decoded:
 def thumbnail(img: Image.Image, max_side: int) -> Image.Image:
     """A new small RGB (or grey) image, made without a full-size copy of ``img``.
 
-    Integer ``reduce()`` first (box filter, cheap), then Lanczos to the exact size; the
-    input is never modified, so a caller may keep drawing on it.
+    Integer ``reduce()`` first (an averaging box filter, so no aliasing), then Lanczos to
+    the exact size; the input is never modified, so a caller may keep drawing on it.
     """
     small = img
-    factor = max(small.size) // (max_side * 2)
+    factor = max(small.size) // max_side
     if factor > 1:
         try:
             small = small.reduce(factor)

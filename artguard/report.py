@@ -103,12 +103,11 @@ def _field_rows(result: CheckResult) -> list[tuple[str, str, str, str]]:
     rows = []
     for name, state in result.fields.items():
         keys = [k for k in CMI_FIELDS[name] if k in written]
-        rows.append((
-            name,
-            state,
-            "; ".join(dict.fromkeys(written[k] for k in keys)),
-            "; ".join(dict.fromkeys(carried[k] for k in keys if k in carried)) or "-",
-        ))
+        found = "; ".join(dict.fromkeys(carried[k] for k in keys if k in carried)) or "-"
+        removed = sorted({k.split(".", 1)[0].upper() for k in keys if k not in carried})
+        if found != "-" and removed:  # the value survives in some blocks: say which were removed
+            found += f" (removed from {', '.join(removed)})"
+        rows.append((name, state, "; ".join(dict.fromkeys(written[k] for k in keys)), found))
     return rows
 
 
