@@ -3,7 +3,8 @@
 On 20 copies of a 12 MP JPEG:
   baseline  Pillow open + load + save JPEG at the same quality (files written to disk)
   embed     `artguard embed --watermark-text ... --no-c2pa --jobs 1` (whole CLI: start-up,
-            decode, mark, encode, CMI, catalog, atomic write), plain and with --tile
+            decode, mark, encode, CMI, catalog, atomic write), plain, with --tile, and
+            with --no-catalog (no perceptual fingerprints or hashes to record)
   direct    imaging.decode + apply_watermark + imaging.encode, against decode + encode
 Goal: embed with a text mark <= 1.15x the baseline. Also times render_preview on a
 1200 px proxy (the GUI's budget is well under 100 ms).
@@ -124,6 +125,7 @@ def main() -> None:
             "pillow decode+encode": lambda out: pillow_baseline(files, out),
             "embed --watermark-text": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--watermark-text", TEXT),
             "embed --watermark-text --tile": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--watermark-text", TEXT, "--tile"),
+            "embed --watermark-text --no-catalog": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--watermark-text", TEXT, "--no-catalog"),
             "embed (no watermark, re-encode)": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--format", "jpeg", "--max-size", "100000"),
             "direct decode+encode": lambda out: direct(files, out, None),
             "direct decode+text+encode": lambda out: direct(files, out, text),
