@@ -193,13 +193,16 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
         decoded = imaging.decode(data)
         img = imaging.resize_max(decoded.image, options.max_size)
         rendered = _Rendered(data, out_fmt, img.size, decoded.original_size)
-        rendered.original_thumb = imaging.thumbnail(decoded.image, THUMB_SIDE)  # before any in-place drawing
+        needs_thumbs = options.sign_c2pa or ctx.catalog is not None
+        if needs_thumbs:  # taken before any in-place drawing
+            rendered.original_thumb = imaging.thumbnail(decoded.image, THUMB_SIDE)
         if profile.watermark.enabled():
             from artguard.watermark.visible import apply_watermark, render_preview
 
             text = profile.expand(profile.watermark.text, filename=src.name)
             img = apply_watermark(img, profile.watermark, text=text)
-            rendered.thumb = render_preview(rendered.original_thumb, profile.watermark, text=text)
+            if needs_thumbs:
+                rendered.thumb = render_preview(rendered.original_thumb, profile.watermark, text=text)
         if options.invisible:
             rendered.watermark_id, img = _embed_invisible(img, options, ctx)
         encoded = imaging.encode(img, out_fmt, quality=options.quality, icc_profile=decoded.icc_profile)
