@@ -76,14 +76,15 @@ def test_catalog_lists_searches_opens_and_exports(window, qtbot, images, tmp_pat
     page.search.setText("img1")
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=3000)
     assert "matching" in page.status.text()
+    # Wait for what the user sees: the task may finish before a signal spy could connect.
     out = tmp_path / "export.csv"
-    with qtbot.waitSignal(page.export_to(out, "csv").signals.finished, timeout=5000):
-        pass
+    page.export_to(out, "csv")
+    qtbot.waitUntil(lambda: page.status.text() == f"✔ Exported 2 entries to {out}", timeout=5000)
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert sorted(r["output_path"].rsplit("/", 1)[-1] for r in rows) == ["img0.jpg", "img1.jpg"]
     out_json = tmp_path / "export.json"
-    with qtbot.waitSignal(page.export_to(out_json, "json").signals.finished, timeout=5000):
-        pass
+    page.export_to(out_json, "json")
+    qtbot.waitUntil(lambda: page.status.text() == f"✔ Exported 2 entries to {out_json}", timeout=5000)
     assert len(json.loads(out_json.read_text())["publications"]) == 2
 
 
