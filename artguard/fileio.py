@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from artguard.errors import OutputError
 
@@ -53,6 +53,31 @@ def write_bytes_atomic(target: Path, data: bytes, *, overwrite: bool = True) -> 
 def write_json_atomic(target: Path, data: Any) -> None:
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def copy_range(source: Path, offset: int, length: int, out: BinaryIO) -> None:
+    """Append ``length`` bytes of ``source`` from ``offset`` to ``out``, file to file in the
+    kernel where it can (copy_file_range), through a buffer where it cannot."""
+    out.flush()
+    with open(source, "rb") as src:
+        try:
+            while length > 0:
+                copied = os.copy_file_range(src.fileno(), out.fileno(), length, offset)
+                if copied == 0:
+                    raise OSError(errno.EIO, "source file shrank while being copied")
+                offset += copied
+                length -= copied
+        except (AttributeError, OSError) as exc:
+            if isinstance(exc, OSError) and exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                raise
+            src.seek(offset)
+            while length > 0:
+                block = src.read(min(length, 1 << 20))
+                if not block:
+                    raise OSError(errno.EIO, "source file shrank while being copied") from exc
+                out.write(block)
+                length -= len(block)
+    out.flush()
 
 
 def describe_os_error(exc: OSError, where: Path) -> str:

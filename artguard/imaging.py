@@ -335,15 +335,16 @@ def encode(img: Image.Image, fmt: str, *, quality: int = 90, icc_profile: bytes 
     return buf.getvalue()
 
 
-def probe(data: bytes) -> tuple[int, int]:
+def probe(data: bytes, *, check_complete: bool = True) -> tuple[int, int]:
     """Size as the viewer sees it (orientation applied), from the header alone.
 
     Also refuses files whose structure shows they are cut short, so a metadata-only job
-    (which never decodes pixels) still reports a truncated file instead of copying it.
+    (which never decodes pixels) still reports a truncated file instead of copying it;
+    ``check_complete=False`` when ``data`` is only the header and the caller checked the end.
     """
     img = _open(data)
-    fmt = (img.format or "").lower()
-    _require_complete(data, fmt)
+    if check_complete:
+        _require_complete(data, (img.format or "").lower())
     w, h = img.size
     try:
         orientation = img.getexif().get(0x0112, 1)

@@ -21,8 +21,8 @@ from PIL import Image
 
 from artguard import __version__, imaging
 from artguard.errors import ArtGuardError, OutputError
-from artguard.fileio import atomic_path, describe_os_error
-from artguard.metadata import ScrubOptions, WritePlan, build_cmi, read_metadata, write_metadata
+from artguard.fileio import atomic_path, copy_range, describe_os_error
+from artguard.metadata import ScrubOptions, WritePlan, build_cmi, jpeg_splice, read_metadata, write_metadata
 from artguard.profile import RightsProfile
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ class _Rendered:
         self.fmt = fmt
         self.size = size
         self.original_size = original_size
-        self.pieces: list[bytes | memoryview] = []
+        self.pieces: list[bytes | memoryview | jpeg_splice.ScanData] = []
         self.fields: dict[str, str] = {}
         self.document_id: str | None = None
         self.instance_id: str | None = None
@@ -153,19 +153,30 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
     if dst.resolve() == src.resolve():
         raise OutputError("output would overwrite the input")
     source_format = imaging.require_writable_format(src)
+    # Nothing needs the scan data in memory (no hash to record, nothing to sign, no pixels
+    # to change): read only the JPEG header and let the kernel copy the rest.
+    head_only = source_format == "jpeg" and ctx.catalog is None and not options.sign_c2pa and not options.changes_pixels(source_format)
     try:
-        data = src.read_bytes()
+        data, scan = jpeg_splice.read_head(src) if head_only else (src.read_bytes(), None)
     except OSError as exc:
         raise ArtGuardError(f"cannot read file: {exc.strerror}") from exc
-    rendered = _render(src, data, source_format, options, ctx)
+    rendered = _render(src, data, source_format, options, ctx, head_only=head_only)
+    if scan is not None:
+        rendered.pieces[-1] = scan  # the header's tail is the SOS segment; the scan data follows it on disk
     digest = hashlib.sha256()
     written = 0
     with atomic_path(dst) as tmp:
         try:
             with open(tmp, "wb") as fh:
                 for piece in rendered.pieces:
+                    if isinstance(piece, jpeg_splice.ScanData):
+                        copy_range(piece.path, piece.offset, piece.length, fh)
+                        written += piece.length
+                        digest = None
+                        continue
                     fh.write(piece)
-                    digest.update(piece)
+                    if digest is not None:
+                        digest.update(piece)
                     written += len(piece)
         except OSError as exc:
             raise OutputError(describe_os_error(exc, dst)) from exc
@@ -176,7 +187,7 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
             format=rendered.fmt,
             width=rendered.size[0],
             height=rendered.size[1],
-            sha256=digest.hexdigest(),
+            sha256=digest.hexdigest() if digest is not None else None,
             c2pa_label=rendered.c2pa_label,
             watermark_id=rendered.watermark_id,
             bytes_written=written,
@@ -186,7 +197,7 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
     return result
 
 
-def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, ctx: RunContext) -> _Rendered:
+def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, ctx: RunContext, *, head_only: bool) -> _Rendered:
     profile = options.profile
     out_fmt = options.output_format(source_format)
     if options.changes_pixels(source_format):
@@ -208,7 +219,7 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
         encoded = imaging.encode(img, out_fmt, quality=options.quality, icc_profile=decoded.icc_profile)
         plan = WritePlan(values={}, scrub=options.scrub, copy_from=data, new_size=img.size)
     else:
-        size = imaging.probe(data)
+        size = imaging.probe(data, check_complete=not head_only)
         rendered = _Rendered(data, out_fmt, size, size)
         encoded = data
         plan = WritePlan(values={}, scrub=options.scrub)

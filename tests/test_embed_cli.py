@@ -205,3 +205,18 @@ def test_resized_web_copy_is_recorded_with_its_own_size(make_image, tmp_path, ca
     assert (pub.output.width, pub.output.height, pub.output.format) == (600, 400, "webp")
     assert (pub.original.width, pub.original.height, pub.original.format) == (1200, 800, "jpeg")
     assert read_metadata(out).get("Exif.Image.Orientation") == "1"
+
+
+def test_no_catalog_metadata_only_copies_the_scan_data_without_reading_it(make_image, tmp_path, capsys) -> None:
+    src = make_image("in/a.jpg", 800, 600)
+    code, doc = run_json(capsys, "embed", str(src), "-o", str(tmp_path / "out"), *BASE, "--no-catalog")
+    assert code == 0
+    out = Path(doc["files"][0]["output"])
+    data = src.read_bytes()
+    assert out.read_bytes().endswith(data[data.index(b"\xff\xda"):])
+    assert read_metadata(out).get("Xmp.dc.creator") == "Zoë 山田"
+    truncated = tmp_path / "in" / "cut.jpg"
+    truncated.write_bytes(data[: len(data) // 2])
+    code, doc = run_json(capsys, "embed", str(truncated), "-o", str(tmp_path / "out2"), *BASE, "--no-catalog")
+    assert code == 1 and "truncated" in doc["files"][0]["error"]
+    assert not (tmp_path / "out2" / "cut.jpg").exists()

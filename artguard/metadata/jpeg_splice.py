@@ -8,6 +8,10 @@ bytes. The pixels stay bit-identical by construction.
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
 from artguard.errors import CorruptImage
 
 SOI = b"\xff\xd8"
@@ -51,3 +55,39 @@ def header_stub(data: bytes | memoryview, sos: int) -> bytes:
 def join(new_stub: bytes, original: bytes | memoryview, original_sos: int) -> list[bytes | memoryview]:
     """Pieces of the output file: exiv2's new header, then the untouched scan data."""
     return [new_stub[: scan_offset(new_stub)], memoryview(original)[original_sos:]]
+
+
+@dataclass(frozen=True)
+class ScanData:
+    """The original's scan bytes, left on disk: the writer has the kernel copy them."""
+
+    path: Path
+    offset: int
+    length: int
+
+
+def read_head(path: Path, chunk: int = 1 << 16) -> tuple[bytes, ScanData]:
+    """The header through the SOS segment, and where the scan data lies, without reading it.
+
+    The file's last ``chunk`` bytes must hold an EOI marker, so a file cut short is refused
+    as it would be after a full read.
+    """
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        head = fh.read(chunk)
+        while True:
+            try:
+                sos = scan_offset(head)
+                end = sos + 2 + ((head[sos + 2] << 8) | head[sos + 3]) if sos + 4 <= len(head) else size + 1
+                if end <= len(head):
+                    break
+            except CorruptImage:
+                if len(head) >= size:
+                    raise
+            if len(head) >= size:
+                raise CorruptImage("truncated JPEG: scan header cut off")
+            head += fh.read(len(head))
+        fh.seek(max(sos, size - chunk))
+        if EOI not in fh.read():
+            raise CorruptImage("image data is truncated (the file ends early)")
+    return head[:end], ScanData(Path(path), sos, size - sos)
