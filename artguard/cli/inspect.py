@@ -14,7 +14,11 @@ ORDER = 20
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("inspect", help="show everything embedded in files")
+    p = sub.add_parser(
+        "inspect",
+        help="show everything embedded in files",
+        description="With --json: one object for one FILE, a list of objects for several.",
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--no-watermark", action="store_true", help="skip invisible-watermark detection (faster)")
     add_common(p)
