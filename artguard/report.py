@@ -191,6 +191,10 @@ def _render_pdf(results: list[CheckResult]):  # noqa: ANN202 (fpdf.FPDF is impor
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_font("Body", "", str(regular))
     pdf.add_font("Body", "B", str(bold))
+    fallback = paths.resources_dir() / "fonts" / "DroidSansFallbackFull.ttf"
+    if fallback.exists():  # CJK names and titles: DejaVu has no glyphs for them
+        pdf.add_font("Fallback", "", str(fallback))
+        pdf.set_fallback_fonts(["Fallback"], exact_match=False)
     pdf.set_title("ArtGuard evidence report")
     width = pdf.epw
 

@@ -386,3 +386,15 @@ def test_cli_embed_marks_every_orientation_bottom_right_and_resets_the_tag(corpu
         left, top, right, bottom = bbox(changed(source, shown, 60))
         assert (left + right) / 2 > w * 0.55 and right > w * 0.9, (out_path.name, left, right)
         assert top > h * 0.8 and bottom > h * 0.9, (out_path.name, top, bottom)
+
+
+def test_cjk_in_a_name_uses_the_fallback_face_instead_of_empty_boxes() -> None:
+    from artguard.watermark.marks import FALLBACK_FONT, font_runs
+
+    runs = font_runs("© 2026 Zoë 山田")
+    assert [run for run, _ in runs] == ["© 2026 Zoë ", "山田"]
+    assert runs[1][1].endswith(FALLBACK_FONT)
+    settings = WatermarkSettings(kind="text", position="center", scale=0.2, opacity=1.0, outline=False)
+    drawn = apply_watermark(Image.new("L", (400, 200), 0), settings, text="山田")
+    boxes = apply_watermark(Image.new("L", (400, 200), 0), settings, text="\U000F0000\U000F0000")
+    assert np.asarray(drawn).any() and not np.array_equal(np.asarray(drawn), np.asarray(boxes))

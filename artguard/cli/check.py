@@ -55,7 +55,7 @@ def _print_text(result: CheckResult) -> None:
     if match is None:
         print(f"{result.path}: no original in the catalog matches (verdict unknown)")
     else:
-        distance = "" if match.distance is None else f", distance {match.distance}"
+        distance = f", distance {match.distance}" if match.method == "phash" and match.distance is not None else ""
         print(f"{result.path}: {result.verdict} - matches {match.publication.output.path} "
               f"(by {match.method}{distance}, confidence {match.confidence:.2f}; published {match.publication.published_at})")
         for name, state in result.fields.items():

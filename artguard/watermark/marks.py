@@ -19,6 +19,7 @@ from artguard import imaging, paths
 from artguard.errors import ArtGuardError, ProfileError
 
 BUNDLED_FONT = "fonts/DejaVuSans-Bold.ttf"
+FALLBACK_FONT = "fonts/DroidSansFallbackFull.ttf"
 
 _TEXT_LOCK = threading.Lock()
 
@@ -44,12 +45,37 @@ def bundled_font_path() -> Path:
 
 
 @functools.lru_cache(maxsize=32)
-def _font(font_path: str, size: int) -> ImageFont.FreeTypeFont:
-    path = Path(font_path).expanduser() if font_path else bundled_font_path()
+def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
     try:
-        return ImageFont.truetype(str(path), size)
+        return ImageFont.truetype(path, size)
     except OSError as exc:
         raise ProfileError(f"cannot load watermark font {path}: {exc}") from exc
+
+
+_UNASSIGNED = "\U000F0000"  # a private-use code point no text face draws: its mask is .notdef
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_glyph(path: str, char: str) -> bool:
+    font = _font(path, 32)
+    drawn, missing = font.getmask(char), font.getmask(_UNASSIGNED)
+    return drawn.size != missing.size or bytes(drawn) != bytes(missing)
+
+
+def font_runs(text: str, font_path: str = "") -> list[tuple[str, str]]:
+    """``text`` cut into (run, face path) pieces: each character in the user's (or the
+    bundled) face when it has the glyph, else in the bundled fallback face, so a name like
+    "Zoë 山田" never renders as empty boxes."""
+    primary = str(Path(font_path).expanduser()) if font_path else str(bundled_font_path())
+    fallback = str(paths.resources_dir() / FALLBACK_FONT)
+    runs: list[tuple[str, str]] = []
+    for char in text:
+        face = primary if char.isspace() or _has_glyph(primary, char) or not _has_glyph(fallback, char) else fallback
+        if runs and runs[-1][1] == face:
+            runs[-1] = (runs[-1][0] + char, face)
+        else:
+            runs.append((char, face))
+    return runs
 
 
 @functools.lru_cache(maxsize=8)
@@ -88,21 +114,27 @@ def _contrast(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
 
 
 def _text_layer(spec: MarkSpec) -> Image.Image:
-    font = _font(spec.font_path, spec.size)
     stroke = max(1, round(spec.size * 0.06)) if spec.outline else 0
     pad = stroke + (max(2, round(spec.size * 0.12)) if spec.shadow else 1)
     with _TEXT_LOCK:
         probe = ImageDraw.Draw(Image.new("L", (1, 1)))
-        left, top, right, bottom = probe.textbbox((0, 0), spec.content, font=font, stroke_width=stroke)
-        size = (right - left + 2 * pad, bottom - top + 2 * pad)
-        origin = (pad - left, pad - top)
+        placed, x = [], 0.0  # runs on one baseline (y = 0), each in its own face
+        for run, face in font_runs(spec.content, spec.font_path):
+            font = _font(face, spec.size)
+            placed.append((x, run, font, probe.textbbox((x, 0), run, font=font, anchor="ls", stroke_width=stroke)))
+            x += font.getlength(run)
+        left = min(box[0] for *_, box in placed)
+        top = min(box[1] for *_, box in placed)
+        right = max(box[2] for *_, box in placed)
+        bottom = max(box[3] for *_, box in placed)
+        size = (int(right - left) + 2 * pad, int(bottom - top) + 2 * pad)
         fill = Image.new("L", size, 0)
-        ImageDraw.Draw(fill).text(origin, spec.content, font=font, fill=255)
-        if stroke:
-            alpha = Image.new("L", size, 0)
-            ImageDraw.Draw(alpha).text(origin, spec.content, font=font, fill=255, stroke_width=stroke, stroke_fill=255)
-        else:
-            alpha = fill
+        alpha = Image.new("L", size, 0) if stroke else fill
+        for x, run, font, _ in placed:
+            at = (pad - left + x, pad - top)
+            ImageDraw.Draw(fill).text(at, run, font=font, fill=255, anchor="ls")
+            if stroke:
+                ImageDraw.Draw(alpha).text(at, run, font=font, fill=255, anchor="ls", stroke_width=stroke, stroke_fill=255)
     ink = _rgb(spec.color)
     layer = Image.new("RGB", size, ink)
     if stroke:
