@@ -125,7 +125,7 @@ def plan(job: EmbedJob) -> list[tuple[Path, Path]]:
     pairs = []
     for src, rel in iter_inputs(job.inputs, skip_dir=job.out_dir):
         fmt = _format_guess(src)
-        out_fmt = job.options.output_format(fmt) if fmt in imaging.FORMATS else None
+        out_fmt = job.options.output_format(fmt) if fmt in imaging.FORMATS + imaging.CONVERTED_FORMATS else None
         suffix = imaging.EXTENSIONS[out_fmt] if out_fmt and out_fmt != fmt else src.suffix
         stem = rel.stem + job.suffix
         dst = job.out_dir / rel.parent / f"{stem}{suffix}"

@@ -7,6 +7,7 @@ checker) opens images through here so the same limits and error messages apply.
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,13 +59,21 @@ def sniff_format(head: bytes) -> str | None:
     return None
 
 
-def sniff_file(path: Path) -> str | None:
+def sniff_head(path: Path) -> bytes:
     with open(path, "rb") as fh:
-        return sniff_format(fh.read(16))
+        return fh.read(16)
 
 
-def require_writable_format(path: Path) -> str:
-    """The file's format if ArtGuard can write CMI into it, else a clear error."""
+def sniff_file(path: Path) -> str | None:
+    return sniff_format(sniff_head(path))
+
+
+# Read (via pillow-heif) and converted on output; exiv2 reads their EXIF/XMP but cannot write them.
+CONVERTED_FORMATS = ("heif", "avif")
+
+
+def require_supported_format(path: Path) -> str:
+    """The file's format if ArtGuard can protect it (HEIF/AVIF by conversion), else a clear error."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -77,11 +86,26 @@ def require_writable_format(path: Path) -> str:
         raise CorruptImage(f"cannot read file: {exc.strerror}") from exc
     if fmt is None:
         raise UnsupportedFormat("not an image (unknown file signature)")
-    if fmt not in FORMATS:
+    if fmt not in FORMATS + CONVERTED_FORMATS:
         raise UnsupportedFormat(
-            f"unsupported format {fmt.upper()}: ArtGuard writes JPEG, PNG, WebP and TIFF"
+            f"unsupported format {fmt.upper()}: ArtGuard reads JPEG, PNG, WebP, TIFF, HEIC and AVIF"
         )
     return fmt
+
+
+_heif_lock = threading.Lock()
+_heif_ready = False
+
+
+def _enable_heif() -> None:
+    """Teach Pillow HEIC/AVIF on first use (pillow-heif costs start-up time otherwise)."""
+    global _heif_ready
+    with _heif_lock:
+        if not _heif_ready:
+            import pillow_heif
+
+            pillow_heif.register_heif_opener()
+            _heif_ready = True
 
 
 @dataclass
@@ -99,6 +123,9 @@ def _open(source: Path | bytes) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             fp = io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source
+            head = source[:16] if isinstance(source, (bytes, bytearray)) else sniff_head(source)
+            if sniff_format(head) in CONVERTED_FORMATS:
+                _enable_heif()
             img = Image.open(fp)
             w, h = img.size
             if w * h > MAX_PIXELS:

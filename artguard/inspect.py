@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from artguard import imaging, paths
-from artguard.errors import ArtGuardError, UnsupportedFormat
+from artguard.errors import ArtGuardError
 from artguard.metadata import read_metadata
 
 
 def inspect_file(path: Path, *, detect_watermark: bool = True) -> dict[str, Any]:
     """DESIGN.md's ``inspect --json`` entry for one file."""
     path = Path(path)
-    fmt = imaging.require_writable_format(path) if path.suffix.lower() not in (".heic", ".heif", ".avif") else _any_format(path)
+    fmt = imaging.require_supported_format(path)
     data = path.read_bytes()
     meta = read_metadata(data)
     reduced = imaging.decode_reduced(data, 1024)
@@ -34,13 +34,6 @@ def inspect_file(path: Path, *, detect_watermark: bool = True) -> dict[str, Any]
         "c2pa": _c2pa(data, fmt),
         "watermark": _watermark(data) if detect_watermark else {"id": None},
     }
-
-
-def _any_format(path: Path) -> str:
-    fmt = imaging.sniff_file(path)
-    if fmt is None:
-        raise UnsupportedFormat("not an image (unknown file signature)")
-    return fmt
 
 
 def _c2pa(data: bytes, fmt: str) -> dict[str, Any]:

@@ -56,7 +56,11 @@ class EmbedOptions:
             raise ArtGuardError("max size must be at least 16 pixels")
 
     def output_format(self, source_format: str) -> str:
-        return source_format if self.format == "keep" else self.format
+        """``keep`` keeps the format, except HEIC/AVIF, which become JPEG (they can be read,
+        not written with metadata)."""
+        if self.format != "keep":
+            return self.format
+        return "jpeg" if source_format in imaging.CONVERTED_FORMATS else source_format
 
     def changes_pixels(self, source_format: str) -> bool:
         return bool(
@@ -152,7 +156,7 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
     src, dst = Path(src), Path(dst)
     if dst.resolve() == src.resolve():
         raise OutputError("output would overwrite the input")
-    source_format = imaging.require_writable_format(src)
+    source_format = imaging.require_supported_format(src)
     # Nothing needs the scan data in memory (no hash to record, nothing to sign, no pixels
     # to change): read only the JPEG header and let the kernel copy the rest.
     head_only = source_format == "jpeg" and ctx.catalog is None and not options.sign_c2pa and not options.changes_pixels(source_format)

@@ -220,3 +220,18 @@ def test_no_catalog_metadata_only_copies_the_scan_data_without_reading_it(make_i
     code, doc = run_json(capsys, "embed", str(truncated), "-o", str(tmp_path / "out2"), *BASE, "--no-catalog")
     assert code == 1 and "truncated" in doc["files"][0]["error"]
     assert not (tmp_path / "out2" / "cut.jpg").exists()
+
+
+def test_heic_photos_become_protected_jpegs(corpus, tmp_path, capsys, exiftool) -> None:
+    src = corpus / "heic" / "IMG_5195.HEIC"
+    code, doc = run_json(capsys, "embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Zoë 山田", "--json")
+    assert code == 0
+    entry = doc["files"][0]
+    out = Path(entry["output"])
+    assert out.name == "IMG_5195.jpg" and entry["format"] == "jpeg"
+    with Image.open(out) as img:
+        assert img.format == "JPEG" and img.size == (2566, 3313)
+    tags = exiftool_read(out)
+    assert tags["IFD0:Make"] == "Apple" and tags["XMP-dc:Creator"] == "Zoë 山田"
+    assert "GPS:GPSLatitude" not in tags and tags.get("IFD0:Orientation") in (None, "Horizontal (normal)")
+    assert entry["c2pa_label"]

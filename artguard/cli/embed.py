@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-c2pa", action="store_true", help="do not sign Content Credentials")
     p.add_argument("--no-cmi", action="store_true", help="do not write EXIF/IPTC/XMP rights fields")
     p.add_argument("--invisible", action="store_true", default=None, help="embed the invisible owner/image id")
-    p.add_argument("--format", choices=OUTPUT_FORMATS, default="keep")
+    p.add_argument("--format", choices=OUTPUT_FORMATS, default="keep", help="output format (keep: HEIC/AVIF become JPEG)")
     p.add_argument("--quality", type=int, default=90, help="JPEG/WebP quality 1-100 (default 90)")
     p.add_argument("--max-size", type=int, metavar="PX", help="shrink the long edge to PX (never enlarges)")
     p.add_argument("--suffix", default="", help="append to output names (allows OUTDIR = an input folder)")
