@@ -39,7 +39,7 @@ from artguard.gui.widgets.watermark_editor import WatermarkEditor
 from artguard.gui.workers import BatchWorker
 from artguard.pipeline import FileResult
 
-IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.webp *.tif *.tiff);;All files (*)"
+IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.webp *.tif *.tiff *.heic *.heif *.avif);;All files (*)"
 
 
 def format_duration(seconds: float) -> str:
