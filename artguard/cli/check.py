@@ -56,8 +56,14 @@ def _print_text(result: CheckResult) -> None:
         print(f"{result.path}: no original in the catalog matches (verdict unknown)")
     else:
         distance = f", distance {match.distance}" if match.method == "phash" and match.distance is not None else ""
-        print(f"{result.path}: {result.verdict} - matches {match.publication.output.path} "
-              f"(by {match.method}{distance}, confidence {match.confidence:.2f}; published {match.publication.published_at})")
+        what = (
+            f"is your original {match.publication.original.path} as it was before protection "
+            f"(it never carried the CMI below; published as {match.publication.output.path}"
+            if match.method == "sha256" and match.against == "original"
+            else f"matches {match.publication.output.path} (by {match.method}{distance}"
+        )
+        print(f"{result.path}: {result.verdict} - {what}, confidence {match.confidence:.2f}; "
+              f"published {match.publication.published_at})")
         for name, state in result.fields.items():
             print(f"  {name:<18} {state}")
     print(f"  {'c2pa':<18} {result.c2pa.get('state', 'absent')}")
