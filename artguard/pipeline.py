@@ -167,23 +167,8 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
     rendered = _render(src, data, source_format, options, ctx, head_only=head_only)
     if scan is not None:
         rendered.pieces[-1] = scan  # the header's tail is the SOS segment; the scan data follows it on disk
-    digest = hashlib.sha256()
-    written = 0
     with atomic_path(dst) as tmp:
-        try:
-            with open(tmp, "wb") as fh:
-                for piece in rendered.pieces:
-                    if isinstance(piece, jpeg_splice.ScanData):
-                        copy_range(piece.path, piece.offset, piece.length, fh)
-                        written += piece.length
-                        digest = None
-                        continue
-                    fh.write(piece)
-                    if digest is not None:
-                        digest.update(piece)
-                    written += len(piece)
-        except OSError as exc:
-            raise OutputError(describe_os_error(exc, dst)) from exc
+        written, digest = _write_pieces(tmp, rendered.pieces, dst, hashed=scan is None)
         result = FileResult(
             input=str(src),
             output=str(dst),
@@ -191,7 +176,7 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
             format=rendered.fmt,
             width=rendered.size[0],
             height=rendered.size[1],
-            sha256=digest.hexdigest() if digest is not None else None,
+            sha256=digest,
             c2pa_label=rendered.c2pa_label,
             watermark_id=rendered.watermark_id,
             bytes_written=written,
@@ -199,6 +184,29 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
         if ctx.catalog is not None:  # recorded before the rename: no output without its record
             result.publication_id = _record(src, data, source_format, dst, written, result, rendered, options, ctx)
     return result
+
+
+def _write_pieces(
+    tmp: Path, pieces: list[bytes | memoryview | jpeg_splice.ScanData], dst: Path, *, hashed: bool
+) -> tuple[int, str | None]:
+    """Write the output's pieces in order; (bytes written, SHA-256 unless a span was copied
+    by the kernel and never passed through Python)."""
+    digest = hashlib.sha256() if hashed else None
+    written = 0
+    try:
+        with open(tmp, "wb") as fh:
+            for piece in pieces:
+                if isinstance(piece, jpeg_splice.ScanData):
+                    copy_range(piece.path, piece.offset, piece.length, fh)
+                    written += piece.length
+                    continue
+                fh.write(piece)
+                if digest is not None:
+                    digest.update(piece)
+                written += len(piece)
+    except OSError as exc:
+        raise OutputError(describe_os_error(exc, dst)) from exc
+    return written, digest.hexdigest() if digest is not None else None
 
 
 def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, ctx: RunContext, *, head_only: bool) -> _Rendered:
