@@ -97,7 +97,7 @@ def main() -> None:
     files = make_images(work / "batch", args.images, args.side)
     big = make_images(work / "big", 1, 4000)[0]  # 4000 x 3000 = 12 MP
 
-    app = create_application("light")
+    app = create_application("light")  # noqa: F841 (the QApplication must stay referenced while the bench runs)
     window = MainWindow(GuiSettings(welcome_done=True, output_dir=str(work / "out"), sign_c2pa=not args.no_c2pa))
     window.resize(1400, 900)
     window.show()
