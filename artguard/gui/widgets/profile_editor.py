@@ -182,15 +182,16 @@ class ProfileEditor(QWidget):
         ))
         self.ai_checks: dict[str, QCheckBox] = {}
         for name, label, tip in AI_USE_FIELDS:
-            check = QCheckBox(f"Allow {label[0].lower()}{label[1:]}")
+            check = QCheckBox(f"Allow {label if label[:2].isupper() else label[0].lower() + label[1:]}")
             check.setToolTip(tip)
             check.toggled.connect(self._edited)
             self.ai_checks[name] = check
             ai_layout.addWidget(check)
             ai_layout.addWidget(_hint(tip, indent=True))
-        self.invisible = QCheckBox("Add an invisible watermark (owner and image id hidden in the pixels)")
+        self.invisible = QCheckBox("Add an invisible watermark")
         self.invisible.setToolTip(
-            "Survives recompression, resizing and cropping, so Check can trace a copy even when its "
+            "Hides your owner id and an image id in the pixels. Survives recompression, resizing and "
+            "cropping, so Check can trace a copy even when its "
             "metadata was stripped. Needs images at least 512 px on the long edge; adds about 0.1 s per image."
         )
         self.invisible.toggled.connect(self._edited)
