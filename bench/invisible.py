@@ -31,7 +31,7 @@ from PIL import Image, ImageEnhance
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.conftest import textured  # noqa: E402
+from tests.images import textured  # noqa: E402
 from tests.platform_attacks import crop, half, jpeg, repost_2048, webp  # noqa: E402
 
 BENCH_PYTHON = ROOT / ".bench-venv" / "bin" / "python"

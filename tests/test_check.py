@@ -15,7 +15,7 @@ from artguard.catalog import Catalog
 from artguard.check import check_copy, check_many
 from artguard.cli import main
 from artguard.metadata import read_metadata
-from tests.conftest import textured
+from tests.images import textured
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from artguard import fingerprint
 from artguard.imaging import decode_reduced
-from tests.conftest import textured
+from tests.images import textured
 
 
 def _reencode(img: Image.Image, fmt: str, **options) -> Image.Image:

@@ -26,7 +26,8 @@ from artguard.provenance import (
     read_c2pa,
     sign,
 )
-from tests.conftest import exiftool_read, textured
+from tests.conftest import exiftool_read
+from tests.images import textured
 from tests.test_provenance_identity import external
 
 FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "tiff": "TIFF"}

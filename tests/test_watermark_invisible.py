@@ -13,7 +13,7 @@ from PIL import Image, ImageEnhance
 
 from artguard.errors import ArtGuardError
 from artguard.watermark import invisible as wm
-from tests.conftest import textured
+from tests.images import textured
 from tests.platform_attacks import crop, half, jpeg, repost_2048, webp
 
 KEY = bytes(range(32))
