@@ -28,13 +28,13 @@ from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 os.environ["ARTGUARD_HOME"] = tempfile.mkdtemp(prefix="artguard-bench-")
 
 from artguard import fingerprint, imaging  # noqa: E402
 from artguard.catalog import Catalog, ImageFacts, Publication  # noqa: E402
 from artguard.check import CatalogIndex, check_copy  # noqa: E402
-from conftest import CORPUS, textured  # noqa: E402
+from tests.conftest import CORPUS  # noqa: E402
+from tests.images import textured  # noqa: E402
 
 KINDS = ("strip", "resize-jpeg", "webp", "crop", "crop-resize", "overlay")
 
