@@ -46,7 +46,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageChops
-from scipy import ndimage
+from scipy import ndimage, sparse
 
 from artguard.errors import ArtGuardError
 from artguard.watermark import ecc
@@ -309,15 +309,57 @@ def _fold(prefix_x: np.ndarray, per_cell: float, phase_y: float, phase_x: float)
     return _cell_sums(_prefix(rows.T, 1), height, per_cell, phase_y).T
 
 
-def _folds_half_phases(prefix_x: np.ndarray, per_cell: float) -> np.ndarray:
-    """Folds at sub-cell phases 0 and 1/2 on each axis: (4, TILE, TILE)."""
-    height, width = prefix_x.shape[0], prefix_x.shape[1] - 1
-    out = []
-    for phase_x in (0.0, 0.5):
-        prefix_y = _prefix(_cell_sums(prefix_x, width, per_cell, phase_x).T, 1)
-        for phase_y in (0.0, 0.5):
-            out.append(_cell_sums(prefix_y, height, per_cell, phase_y).T)
-    return np.stack(out)
+def _cell_labels(n: int) -> np.ndarray:
+    """Tile column (cell index mod TILE) of every pixel along an axis of ``n`` pixels, for
+    every searched scale at sub-cell phases 0 and 1/2: (scales, 2, n), with the cells placed
+    exactly as ``_cell_sums`` places them."""
+    pixels = np.arange(n)
+    labels = np.empty((len(_SCALES), 2, n), dtype=np.int64)
+    for i, s in enumerate(_SCALES):
+        per_cell = _WORK * float(s)
+        for p, phase in enumerate((0.0, 0.5)):
+            k_lo = math.floor(-n / 2 / per_cell - phase - 0.5)
+            k_lo -= k_lo % TILE
+            k_hi = math.ceil(n / 2 / per_cell - phase + 0.5)
+            edges = n / 2 + (np.arange(k_lo, k_hi + 1) + phase - 0.5) * per_cell
+            idx = np.clip(np.ceil(edges - 0.5), 0, n)
+            labels[i, p] = (np.searchsorted(idx, pixels, side="right") - 1) % TILE
+    return labels
+
+
+@functools.lru_cache(maxsize=8)  # ~1.5 MB each; one per aspect ratio seen
+def _search_folders(height: int, width: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """0/1 matrices that fold a (height, width) residual at every searched scale and
+    half-cell phase: columns first, then rows (block-diagonal over scales)."""
+    scales = len(_SCALES)
+    by_x = _cell_labels(width).reshape(scales * 2, width)
+    rows_x = (np.arange(scales * 2)[:, None] * TILE + by_x).ravel()
+    cols_x = np.tile(np.arange(width), scales * 2)
+    fold_x = sparse.csr_matrix(
+        (np.ones(rows_x.size, dtype=np.float32), (rows_x, cols_x)), shape=(scales * 2 * TILE, width)
+    )
+    by_y = _cell_labels(height)  # (scales, 2, height)
+    rows_y = (np.arange(scales * 2).reshape(scales, 2, 1) * TILE + by_y).ravel()
+    cols_y = np.broadcast_to(np.arange(scales).reshape(scales, 1, 1) * height + np.arange(height), by_y.shape).ravel()
+    fold_y = sparse.csr_matrix(
+        (np.ones(rows_y.size, dtype=np.float32), (rows_y, cols_y)), shape=(scales * 2 * TILE, scales * height)
+    )
+    return fold_x, fold_y
+
+
+def _search_folds(residual: np.ndarray) -> np.ndarray:
+    """The residual folded at every searched scale and sub-cell phase (0, 1/2 per axis):
+    (scales * 4, TILE, TILE), ordered scale, phase_x, phase_y; rows are y cells.
+
+    Same cells as ``_fold``, but as two sparse products (each pixel adds into one cell per
+    scale and phase) instead of ~600 prefix-sum gathers: 15 ms instead of ~90 ms at 12 MP."""
+    height, width = residual.shape
+    scales = len(_SCALES)
+    fold_x, fold_y = _search_folders(height, width)
+    rows = fold_x @ np.ascontiguousarray(residual.T)  # (scale, phase_x, x cell, y)
+    rows = rows.reshape(scales, 2 * TILE, height).transpose(0, 2, 1).reshape(scales * height, 2 * TILE)
+    folds = (fold_y @ rows).reshape(scales, 2, TILE, 2, TILE)  # (scale, phase_y, y cell, phase_x, x cell)
+    return folds.transpose(0, 3, 1, 2, 4).reshape(scales * 4, TILE, TILE)
 
 
 def _zmaps(folds: np.ndarray, layout: _Layout) -> np.ndarray:
@@ -337,8 +379,9 @@ def detect(img: Image.Image, key: bytes) -> Detection | None:
         return None
     layout = _layout(bytes(key))
     work = (max(1, round(_WORK * gw)), max(1, round(_WORK * gh)))
-    prefix_x = _prefix(_residual(_work_luma(img, work)), 1)
-    folds = np.concatenate([_folds_half_phases(prefix_x, _WORK * float(s)) for s in _SCALES])
+    residual = _residual(_work_luma(img, work))
+    prefix_x = _prefix(residual, 1)
+    folds = _search_folds(residual)
     zmaps = _zmaps(folds, layout).reshape(len(_SCALES), 4, TILE, TILE)
     best = zmaps.reshape(len(_SCALES), -1).max(axis=1)
     tested = zmaps.size
