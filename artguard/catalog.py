@@ -300,6 +300,10 @@ class Catalog:
         except OSError as exc:
             raise ArtGuardError(f"cannot create the catalog folder {self.path.parent}: {exc.strerror}") from exc
         with _translated(self.path):
+            # The record of what was published where is the user's own: readable by them
+            # only (SQLite gives its -wal and -shm files the database file's mode).
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             conn = self._connect()
             try:
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]

@@ -392,3 +392,12 @@ def test_export_of_empty_catalog_is_valid(cat):
     assert json.loads(buf.getvalue())["publications"] == []
     with pytest.raises(ArtGuardError, match="xml"):
         cat.export("xml", io.StringIO())
+
+
+def test_new_catalog_files_are_private_to_the_user(tmp_path):
+    path = tmp_path / "private.sqlite3"
+    with Catalog(path) as cat:
+        cat.next_watermark_image_id()
+        modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
+    assert modes["private.sqlite3"] == 0o600
+    assert all(mode == 0o600 for name, mode in modes.items() if name.startswith("private.sqlite3")), modes
