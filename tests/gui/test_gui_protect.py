@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from artguard.gui.settings import GuiSettings
 from artguard.metadata import read_metadata
-from artguard.profile import ProfileStore
+from artguard.profile import ProfileStore, RightsProfile
 
 
 def _qimage_to_pil(image) -> Image.Image:
@@ -50,6 +50,35 @@ def test_edit_profile_and_save_to_disk(window, qtbot):
     assert not editor.save()
     assert "URL" in editor.status.text()
     assert ProfileStore().get("default").contact_url == ""
+
+
+def test_switching_profile_with_unsaved_edits_asks_first(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    editor = window.protect.profile_editor
+    ProfileStore().save(RightsProfile(name="studio", creator="Studio Nord"))
+    editor.reload(select="default")
+    answers = []
+
+    def answer(choice):
+        def ask(*args, **kwargs):
+            answers.append(args[2])
+            return choice
+        monkeypatch.setattr(QMessageBox, "question", ask)
+
+    qtbot.keyClicks(editor.fields["creator"], "Jane")
+    answer(QMessageBox.StandardButton.Cancel)
+    editor.combo.setCurrentText("studio")
+    assert editor.combo.currentText() == "default" and editor.fields["creator"].text().endswith("Jane")
+    answer(QMessageBox.StandardButton.Save)
+    editor.combo.setCurrentText("studio")
+    assert editor.fields["creator"].text() == "Studio Nord"
+    assert ProfileStore().get("default").creator.endswith("Jane")
+    qtbot.keyClicks(editor.fields["creator"], " II")
+    answer(QMessageBox.StandardButton.Discard)
+    editor.combo.setCurrentText("default")
+    assert ProfileStore().get("studio").creator == "Studio Nord"
+    assert len(answers) == 3 and "“studio”" in answers[-1]
 
 
 def test_watermark_change_updates_preview(window, qtbot, images):

@@ -217,6 +217,11 @@ class ProfileEditor(QWidget):
     def _pick(self, name: str) -> None:
         if self._loading or not name:
             return
+        if self.dirty and name != self._name and not self._settle_unsaved():
+            self._loading = True  # stay on the edited profile
+            self.combo.setCurrentText(self._name)
+            self._loading = False
+            return
         try:
             profile = self.store.get(name)
         except ArtGuardError as exc:
@@ -263,6 +268,20 @@ class ProfileEditor(QWidget):
             invisible_watermark=self.invisible.isChecked(),
             **{name: edit.text().strip() for name, edit in self.fields.items()},
         )
+
+    def _settle_unsaved(self) -> bool:
+        """Ask before unsaved edits are dropped by switching profile; False means stay."""
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self,
+            "Unsaved changes",
+            f"Save your changes to the profile “{self._name}” first?",
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            buttons.Save,
+        )
+        if answer == buttons.Save:
+            return self.save()
+        return answer == buttons.Discard
 
     def save(self) -> bool:
         try:
