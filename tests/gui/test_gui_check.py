@@ -64,3 +64,16 @@ def test_unreadable_copy_says_why(window, qtbot, tmp_path):
     assert page.verdict_text(0) == "✖ Could not check"
     assert "not an image" in page.table.item(0, VERDICT_COL).toolTip()
     assert not page.report_button.isEnabled()
+
+
+def test_stop_ends_a_long_check_and_marks_the_rest(window, qtbot, make_image):
+    copies = [make_image(f"copies/c{i:02d}.jpg", 480, 360, seed=i) for i in range(40)]
+    page = window.check
+    page.check_sources([str(copies[0].parent)])
+    assert page.stop_button.isEnabled()
+    qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
+    assert None not in page.results, "every row has an outcome once stopped"
+    stopped = [r for r in range(len(page.results)) if page.verdict_text(r) == "◼ Stopped"]
+    assert stopped and not page.stop_button.isEnabled()
+    assert page.table.item(stopped[0], VERDICT_COL).toolTip() == "stopped before it was checked"
+    qtbot.waitUntil(lambda: not page._checks, timeout=20000)  # the worker really ends

@@ -76,6 +76,10 @@ class CheckPage(QWidget):
         self.url_button = QPushButton("Paste &URLs…")
         self.url_button.setToolTip("Check images on the web: one address per line")
         self.url_button.clicked.connect(self.paste_urls)
+        self.stop_button = QPushButton("S&top")
+        self.stop_button.setToolTip("Stop checking; copies already checked keep their results")
+        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.setEnabled(False)
         self.clear_button = QPushButton("Clear")
         self.clear_button.setToolTip("Empty the results table")
         self.clear_button.clicked.connect(self.clear)
@@ -83,7 +87,7 @@ class CheckPage(QWidget):
         self.report_button.setToolTip("Write an HTML or PDF report of these results (Ctrl+Shift+S)")
         self.report_button.clicked.connect(self.save_report)
         self.report_button.setEnabled(False)
-        for w in (self.add_button, self.url_button, self.clear_button):
+        for w in (self.add_button, self.url_button, self.stop_button, self.clear_button):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.report_button)
@@ -164,6 +168,7 @@ class CheckPage(QWidget):
         worker.signals.failed.connect(lambda msg: (self._checks.discard(worker), gen == self._generation and self._worker_failed(first, len(expanded), msg)))
         worker.signals.finished.connect(lambda: self._checks.discard(worker))
         worker.start()
+        self.stop_button.setEnabled(True)
         return len(expanded)
 
     def _add_row(self, source: str) -> None:
@@ -219,18 +224,18 @@ class CheckPage(QWidget):
         if self.table.currentRow() == row:
             self._show_detail()
 
-    def _check_failed(self, row: int, message: str) -> None:
+    def _check_failed(self, row: int, message: str, label: str = "✖ Could not check") -> None:
         self.results[row] = message
         self.table.item(row, MATCH_COL).setText("–")
         item = self.table.item(row, VERDICT_COL)
-        item.setText("✖ Could not check")
+        item.setText(label)
         item.setToolTip(message)
         self._progress_note()
 
-    def _worker_failed(self, first: int, count: int, message: str) -> None:
+    def _worker_failed(self, first: int, count: int, message: str, label: str = "✖ Could not check") -> None:
         for row in range(first, min(first + count, len(self.results))):
             if self.results[row] is None:
-                self._check_failed(row, message)
+                self._check_failed(row, message, label)
 
     def _set_verdict(self, row: int, verdict: str) -> None:
         item = self.table.item(row, VERDICT_COL)
@@ -241,6 +246,7 @@ class CheckPage(QWidget):
 
     def _progress_note(self) -> None:
         pending = sum(1 for r in self.results if r is None)
+        self.stop_button.setEnabled(bool(pending))
         checked = [r for r in self.results if r is not None and not isinstance(r, str)]
         self.report_button.setEnabled(bool(checked))
         if pending:
@@ -274,6 +280,12 @@ class CheckPage(QWidget):
         else:
             self.detail.setHtml(detail_html(result.to_json()))
 
+    def stop(self) -> None:
+        """Cancel the running checks; copies not reached yet say so in their row."""
+        for worker in self._checks:
+            worker.cancel_event.set()
+        self._worker_failed(0, len(self.results), "stopped before it was checked", "◼ Stopped")
+
     def clear(self) -> None:
         self._generation += 1
         for worker in self._checks:
@@ -282,6 +294,7 @@ class CheckPage(QWidget):
         self.results.clear()
         self.detail.clear()
         self.report_button.setEnabled(False)
+        self.stop_button.setEnabled(False)
 
     def save_report(self) -> None:
         checked = [r for r in self.results if r is not None and not isinstance(r, str)]
