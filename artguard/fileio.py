@@ -19,8 +19,12 @@ from artguard.errors import OutputError
 
 
 @contextlib.contextmanager
-def atomic_path(target: Path, *, overwrite: bool = True) -> Iterator[Path]:
-    """Yield a temp path beside ``target``; on success it replaces ``target``."""
+def atomic_path(target: Path, *, overwrite: bool = True, mode: int | None = None) -> Iterator[Path]:
+    """Yield a temp path beside ``target``; on success it replaces ``target``.
+
+    The temp file is private (0600) while it is written; it gets ``mode`` (default: 0644
+    less the umask) just before the rename, so a key file is never readable by others.
+    """
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -33,7 +37,7 @@ def atomic_path(target: Path, *, overwrite: bool = True) -> Iterator[Path]:
         yield tmp
         if not overwrite and target.exists():
             raise OutputError(f"{target} already exists")
-        os.chmod(tmp, 0o644 & ~_umask())
+        os.chmod(tmp, 0o644 & ~_umask() if mode is None else mode)
         os.replace(tmp, target)
     except OSError as exc:
         raise OutputError(describe_os_error(exc, target)) from exc
@@ -42,10 +46,14 @@ def atomic_path(target: Path, *, overwrite: bool = True) -> Iterator[Path]:
             tmp.unlink()
 
 
-def write_bytes_atomic(target: Path, data: bytes, *, overwrite: bool = True) -> None:
-    with atomic_path(target, overwrite=overwrite) as tmp:
+def write_bytes_atomic(target: Path, data: bytes, *, overwrite: bool = True, mode: int | None = None) -> None:
+    """Small files (profiles, settings, keys, reports), flushed to disk before the rename."""
+    with atomic_path(target, overwrite=overwrite, mode=mode) as tmp:
         try:
-            tmp.write_bytes(data)
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
         except OSError as exc:
             raise OutputError(describe_os_error(exc, target)) from exc
 

@@ -10,10 +10,8 @@ signed published files. Keys are never printed, logged or put in ``describe()``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +19,8 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from artguard import paths
-from artguard.errors import IdentityError
+from artguard.errors import IdentityError, OutputError
+from artguard.fileio import write_bytes_atomic
 from artguard.provenance import certs
 from artguard.provenance.signer import probe
 
@@ -228,20 +227,11 @@ def _retire_old(folder: Path) -> None:
 
 
 def _write_private(target: Path, data: bytes, mode: int) -> None:
-    """Atomic write whose file is created with ``mode`` (mkstemp makes it 0600 from the start)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    """Atomic write whose file never has looser permissions than ``mode``."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise IdentityError(f"cannot write {target}: {exc.strerror}") from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        write_bytes_atomic(target, data, mode=mode)
+    except OutputError as exc:
+        raise IdentityError(str(exc)) from exc
 
 
 def _tighten(key_path: Path) -> None:
