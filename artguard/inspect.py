@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from artguard import imaging, paths
+from artguard import imaging
 from artguard.errors import ArtGuardError
 from artguard.metadata import read_metadata
 
@@ -47,8 +47,9 @@ def _c2pa(data: bytes, fmt: str) -> dict[str, Any]:
 
 def _watermark(data: bytes) -> dict[str, Any]:
     """Decode the invisible mark with the user's key; no key yet means no mark of theirs."""
-    key_file = paths.home() / "identity" / "watermark.key"
-    if not key_file.exists():
+    from artguard.watermark.keys import key_path
+
+    if not key_path().exists():
         return {"id": None, "reason": "no watermark key on this machine"}
     from artguard.watermark import invisible
 

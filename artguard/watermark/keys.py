@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 
 from artguard import paths
 from artguard.errors import IdentityError
 
 KEY_BYTES = 32
 KEY_FILE = "watermark.key"
+
+
+def key_path() -> Path:
+    """Where the key lives (it may not exist yet: nothing was marked on this machine)."""
+    return paths.identity_dir() / KEY_FILE
 
 
 def watermark_key() -> bytes:
@@ -24,7 +30,7 @@ def watermark_key() -> bytes:
     hard-linked into place, so concurrent workers never see a partial key and the first
     one to link wins.
     """
-    path = paths.identity_dir() / KEY_FILE
+    path = key_path()
     if not path.exists():
         tmp = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
