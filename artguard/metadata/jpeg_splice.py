@@ -9,6 +9,7 @@ bytes. The pixels stay bit-identical by construction.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +21,11 @@ SOS = 0xDA
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM, RST0-7 carry no length
 
 
-def scan_offset(data: bytes | memoryview) -> int:
-    """Offset of the first SOS marker (the start of the image data)."""
+def segments(data: bytes | memoryview) -> Iterator[tuple[int, int, int]]:
+    """(marker, offset, length) of each header segment, up to and including the first SOS.
+
+    The one JPEG header walker: the splice and the C2PA presence check both use it.
+    """
     if bytes(data[:2]) != SOI:
         raise CorruptImage("not a JPEG (no start-of-image marker)")
     pos, end = 2, len(data)
@@ -32,15 +36,25 @@ def scan_offset(data: bytes | memoryview) -> int:
         if marker == 0xFF:  # fill byte
             pos += 1
             continue
-        if marker == SOS:
-            return pos
         if marker in _STANDALONE:
             pos += 2
             continue
+        if marker == EOI[1]:
+            break
         length = (data[pos + 2] << 8) | data[pos + 3]
         if length < 2:
             raise CorruptImage(f"damaged JPEG segment at byte {pos}")
+        yield marker, pos, length
+        if marker == SOS:
+            return
         pos += 2 + length
+
+
+def scan_offset(data: bytes | memoryview) -> int:
+    """Offset of the first SOS marker (the start of the image data)."""
+    for marker, pos, _ in segments(data):
+        if marker == SOS:
+            return pos
     raise CorruptImage("truncated JPEG: no image data (SOS marker) found")
 
 

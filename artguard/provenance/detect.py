@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import struct
 
+from artguard.errors import CorruptImage
+from artguard.metadata import jpeg_splice
+
 _C2PA_TIFF_TAG = 52545  # 0xCD41, where C2PA embeds its store in TIFF
 
 
@@ -18,32 +21,17 @@ def has_manifest(data: bytes, fmt: str) -> bool:
     try:
         if finder is not None:
             return finder(data)
-    except (struct.error, IndexError, ValueError):
+    except (struct.error, IndexError, ValueError, CorruptImage):
         return False
     return b"jumb" in data and b"c2pa" in data
 
 
 def _jpeg(data: bytes) -> bool:
-    pos = 2
-    end = len(data)
-    while pos + 4 <= end:
-        if data[pos] != 0xFF:
-            return False
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-            continue
-        if marker in (0x01, *range(0xD0, 0xD8)):
-            pos += 2
-            continue
-        if marker in (0xDA, 0xD9):  # start of scan / end of image: metadata is over
-            return False
-        (length,) = struct.unpack(">H", data[pos + 2:pos + 4])
+    for marker, pos, length in jpeg_splice.segments(data):
         if marker == 0xEB:  # APP11: JPEG XT boxes, where C2PA puts its JUMBF
             payload = data[pos + 4:pos + 2 + length]
             if payload[:2] == b"JP" and b"jumb" in payload[:64] and b"c2pa" in payload[:128]:
                 return True
-        pos += 2 + length
     return False
 
 
