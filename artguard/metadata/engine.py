@@ -89,11 +89,16 @@ def _collect(container) -> dict[str, str]:
     return result
 
 
+def _header_only(data: bytes | bytearray | memoryview) -> bytes:
+    """A JPEG's header stub (exiv2 then never walks the scan data); other formats whole."""
+    if bytes(data[:3]) == b"\xff\xd8\xff":
+        return jpeg_splice.header_stub(data, jpeg_splice.scan_offset(data))
+    return bytes(data)
+
+
 def read_metadata(source: Path | bytes) -> Metadata:
     """Everything a file carries; for a JPEG path only the header is read."""
-    if isinstance(source, (bytes, bytearray, memoryview)) and bytes(source[:3]) == b"\xff\xd8\xff":
-        source = jpeg_splice.header_stub(source, jpeg_splice.scan_offset(source))
-    image = _open(source if not isinstance(source, (bytearray, memoryview)) else bytes(source))
+    image = _open(source if isinstance(source, Path) else _header_only(source))
     return Metadata(
         exif=_collect(image.exifData()),
         iptc=_collect(image.iptcData()),
@@ -123,10 +128,7 @@ def write_metadata(data: bytes, fmt: str, plan: WritePlan) -> list[bytes | memor
 def _edit(data: bytes, fmt: str, plan: WritePlan) -> bytes:
     image = _open(data)
     if plan.copy_from is not None:
-        source = plan.copy_from
-        if source[:3] == b"\xff\xd8\xff":
-            source = jpeg_splice.header_stub(source, jpeg_splice.scan_offset(source))
-        origin = _open(source)
+        origin = _open(_header_only(plan.copy_from))
         image.setExifData(origin.exifData())
         image.setXmpData(origin.xmpData())
         if fmt != "webp":
