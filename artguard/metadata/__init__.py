@@ -1,6 +1,7 @@
 """CMI engine: the field table, lossless EXIF/IPTC/XMP read and write, privacy scrub.
 
 Public surface:
+- ``registry``: the one field model (``FIELDS``, ``label``, ``human_value``).
 - ``CMI_FIELDS``, ``build_cmi``, ``field_of``: which profile field lands in which key.
 - ``read_metadata`` -> ``Metadata`` (exif/iptc/xmp dicts keyed as exiv2 spells them).
 - ``write_metadata(data, fmt, WritePlan)`` -> output pieces; ``ScrubOptions``.
@@ -8,6 +9,7 @@ Public surface:
 
 from artguard.metadata.engine import Metadata, WritePlan, read_metadata, write_metadata
 from artguard.metadata.fields import CMI_FIELDS, build_cmi, field_of
+from artguard.metadata import registry
 from artguard.metadata.scrub import ScrubOptions
 
 __all__ = [
@@ -18,5 +20,6 @@ __all__ = [
     "build_cmi",
     "field_of",
     "read_metadata",
+    "registry",
     "write_metadata",
 ]

@@ -8,40 +8,13 @@ from __future__ import annotations
 
 import datetime as _dt
 
+from artguard.metadata.registry import AI_PREFIX, FIELDS, PLUS_VOCAB
 from artguard.profile import RightsProfile
 
-PLUS_VOCAB = "http://ns.useplus.org/ldf/vocab/"
 AI_NAMESPACE = "https://ns.artguard.app/ai/1.0/"
-AI_PREFIX = "artguardAI"
 
-CONTACT = "Xmp.iptc.CreatorContactInfo"
-LICENSOR = "Xmp.plus.Licensor"
-
-# Check output field name -> the exiv2 keys that carry it.
-CMI_FIELDS: dict[str, tuple[str, ...]] = {
-    "creator": ("Exif.Image.Artist", "Iptc.Application2.Byline", "Xmp.dc.creator"),
-    "copyright": ("Exif.Image.Copyright", "Iptc.Application2.Copyright", "Xmp.dc.rights"),
-    "credit": ("Iptc.Application2.Credit", "Xmp.photoshop.Credit"),
-    "title": ("Iptc.Application2.ObjectName", "Xmp.dc.title"),
-    "description": ("Exif.Image.ImageDescription", "Iptc.Application2.Caption", "Xmp.dc.description"),
-    "copyright_status": ("Xmp.xmpRights.Marked",),
-    "usage_terms": ("Xmp.xmpRights.UsageTerms",),
-    "web_statement": ("Xmp.xmpRights.WebStatement",),
-    "contact": (
-        f"{CONTACT}/Iptc4xmpCore:CiEmailWork",
-        f"{CONTACT}/Iptc4xmpCore:CiUrlWork",
-    ),
-    "licensor": (f"{LICENSOR}[1]/plus:LicensorName", f"{LICENSOR}[1]/plus:LicensorURL"),
-    "data_mining": ("Xmp.plus.DataMining",),
-    "source_type": ("Xmp.iptcExt.DigitalSourceType",),
-    "ai_disclosure": (
-        f"Xmp.{AI_PREFIX}.Tool",
-        f"Xmp.{AI_PREFIX}.Prompt",
-        f"Xmp.{AI_PREFIX}.Seed",
-    ),
-    "document_id": ("Xmp.xmpMM.DocumentID",),
-    "instance_id": ("Xmp.xmpMM.InstanceID",),
-}
+# Check output field name -> the exiv2 keys that carry it (declared in the registry).
+CMI_FIELDS: dict[str, tuple[str, ...]] = {f.name: f.keys for f in FIELDS}
 
 # XMP properties whose value is a language alternative (written with lang="x-default").
 LANG_ALT = {"Xmp.dc.rights", "Xmp.dc.title", "Xmp.dc.description", "Xmp.xmpRights.UsageTerms"}
