@@ -9,11 +9,9 @@ still carries is compared key by key with what was written into the matched outp
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import io
 import tempfile
-import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,19 +22,12 @@ import numpy as np
 
 from artguard import fingerprint, imaging
 from artguard.catalog import Catalog, Publication
+from artguard.cmi_diff import carried, compare_fields, verdict
 from artguard.errors import ArtGuardError, CorruptImage, UnsupportedFormat
+from artguard.fetch import download, is_url, now_utc
 from artguard.inspect import inspect_file
-from artguard.metadata import CMI_FIELDS
 
-MAX_DOWNLOAD = 50 * 1024 * 1024
-DOWNLOAD_TIMEOUT_S = 20.0
-ACCEPTED_TYPES = ("image/", "application/octet-stream")
 THUMB_SIDE = 512
-INTACT, STRIPPED, ALTERED = "intact", "stripped", "altered"
-
-
-class DownloadError(ArtGuardError):
-    """A URL could not be fetched, was too big or did not serve an image."""
 
 
 @dataclass
@@ -154,7 +145,7 @@ def _usable(blob: bytes) -> bool:
 def check_copy(source: str | Path, *, catalog: Catalog | None = None, index: CatalogIndex | None = None) -> CheckResult:
     """Check one file or http(s) URL; raises ArtGuardError for input that is not an image."""
     source_text = str(source)
-    if _is_url(source_text):
+    if is_url(source_text):
         data, downloaded_at = download(source_text)
         with tempfile.TemporaryDirectory(prefix="artguard-check-") as tmp:
             name = Path(urllib.request.url2pathname(source_text.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "download"))
@@ -192,7 +183,7 @@ def check_many(
         try:
             result = check_copy(source, catalog=catalog, index=index)
         except ArtGuardError as exc:
-            result = CheckResult(path=str(source), status="error", error=str(exc), checked_at=_now())
+            result = CheckResult(path=str(source), status="error", error=str(exc), checked_at=now_utc())
         results.append(result)
         if on_result is not None:
             on_result(result)
@@ -202,7 +193,7 @@ def check_many(
 def expand_sources(sources: Iterable[str | Path]) -> Iterator[str | Path]:
     """Files and URLs as given; folders become their image files, sorted."""
     for source in sources:
-        if isinstance(source, str) and _is_url(source):
+        if isinstance(source, str) and is_url(source):
             yield source
             continue
         path = Path(source)
@@ -210,38 +201,6 @@ def expand_sources(sources: Iterable[str | Path]) -> Iterator[str | Path]:
             yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in imaging.IMAGE_SUFFIXES)
         else:
             yield path
-
-
-def download(url: str, *, limit: int = MAX_DOWNLOAD, timeout: float = DOWNLOAD_TIMEOUT_S) -> tuple[bytes, str]:
-    """The body of an http(s) URL (timeout, size limit, image content type) and when it came."""
-    request = urllib.request.Request(url, headers={"User-Agent": "ArtGuard-check/1", "Accept": "image/*"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked)
-            ctype = (response.headers.get_content_type() or "").lower()
-            if not ctype.startswith(ACCEPTED_TYPES):
-                raise DownloadError(f"{url} is not an image (content type {ctype})")
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > limit:
-                raise DownloadError(f"{url} is larger than the {limit // (1024 * 1024)} MB limit")
-            data = response.read(limit + 1)
-    except DownloadError:
-        raise
-    except urllib.error.HTTPError as exc:
-        raise DownloadError(f"cannot download {url}: HTTP {exc.code} {exc.reason}") from exc
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise DownloadError(f"cannot download {url}: {reason}") from exc
-    if len(data) > limit:
-        raise DownloadError(f"{url} is larger than the {limit // (1024 * 1024)} MB limit")
-    return data, _now()
-
-
-def _is_url(text: str) -> bool:
-    return text.lower().startswith(("http://", "https://"))
-
-
-def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
 def _check_file(path: Path, data: bytes, catalog: Catalog | None, index: CatalogIndex | None) -> CheckResult:
@@ -265,8 +224,8 @@ def _check_file(path: Path, data: bytes, catalog: Catalog | None, index: Catalog
         size=len(data),
         c2pa=facts["c2pa"],
         watermark=facts["watermark"],
-        carried=_carried(copy_values),
-        checked_at=_now(),
+        carried=carried(copy_values),
+        checked_at=now_utc(),
         thumbnail=_thumb_jpeg(reduced.image),
     )
     result.match = _identify(catalog, index, sha, copy_values, facts, query)
@@ -304,51 +263,6 @@ def _identify(catalog: Catalog, index: CatalogIndex, sha: str, values: dict[str,
             against = "original" if best.key % 2 else "output"
             match = Match(pub, "phash", best.distance, fingerprint.confidence(best.distance), against)
     return match
-
-
-def _normalise(value: str) -> str:
-    return " ".join(str(value).split())
-
-
-def compare_fields(written: dict[str, str], copy_values: dict[str, str]) -> dict[str, str]:
-    """Per CMI field that was written: intact, stripped (no key left) or altered."""
-    states: dict[str, str] = {}
-    for name, keys in CMI_FIELDS.items():
-        keys_written = [k for k in keys if k in written]
-        if not keys_written:
-            continue
-        present = [k for k in keys_written if k in copy_values]
-        if not present:
-            states[name] = STRIPPED
-        elif len(present) == len(keys_written) and all(
-            _normalise(copy_values[k]) == _normalise(written[k]) for k in present
-        ):
-            states[name] = INTACT
-        else:
-            states[name] = ALTERED
-    return states
-
-
-def verdict(fields: dict[str, str], pub: Publication, c2pa: dict[str, Any]) -> str:
-    """intact (everything survived), stripped (nothing did) or partially-stripped."""
-    states = list(fields.values())
-    if pub.c2pa_label:
-        states.append(INTACT if c2pa.get("state") in ("trusted", "valid") and c2pa.get("label") == pub.c2pa_label else (STRIPPED if c2pa.get("state") == "absent" else ALTERED))
-    if not states or all(s == INTACT for s in states):
-        return "intact"
-    if all(s == STRIPPED for s in states):
-        return "stripped"
-    return "partially-stripped"
-
-
-def _carried(values: dict[str, str]) -> dict[str, dict[str, str]]:
-    """The CMI fields a copy carries, whatever its origin: field -> {exiv2 key: value}."""
-    carried: dict[str, dict[str, str]] = {}
-    for name, keys in CMI_FIELDS.items():
-        found = {k: values[k] for k in keys if k in values}
-        if found:
-            carried[name] = found
-    return carried
 
 
 def _thumb_jpeg(img: Any) -> bytes:
