@@ -28,7 +28,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
@@ -76,6 +76,16 @@ class Publication:
     settings_hash: str  # hash of the job settings (for resume)
     published_at: str  # ISO 8601 UTC
     id: int | None = field(default=None)
+
+
+@dataclass
+class Posting:
+    """One place the artist posted a published output: its web address and when."""
+
+    pub_id: int
+    url: str
+    posted_at: str | None  # the date the artist gave (ISO 8601), None when not given
+    recorded_at: str  # when it was entered in the catalog (this computer's clock, UTC)
 
 
 def now_iso() -> str:
@@ -136,7 +146,25 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1]
+def _migrate_add_posting(conn: sqlite3.Connection) -> None:
+    """Where the artist posted each output (a web address, and when), cited by reports."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE posting (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            pub_id INTEGER NOT NULL REFERENCES publication(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            posted_at TEXT,
+            recorded_at TEXT NOT NULL,
+            UNIQUE (pub_id, url)
+        );
+        CREATE INDEX posting_pub_id ON posting(pub_id)
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_add_posting]
 
 _IMAGE_COLS = ("path", "size", "width", "height", "format", "sha256", "phash")
 _PUB_COLS = (
@@ -443,10 +471,49 @@ class Catalog:
                 chunk = ids[start:start + _IN_CHUNK]
                 marks = ",".join("?" * len(chunk))
                 conn.execute(f"DELETE FROM fingerprint WHERE pub_id IN ({marks})", chunk)
+                conn.execute(f"DELETE FROM posting WHERE pub_id IN ({marks})", chunk)
                 removed += conn.execute(f"DELETE FROM publication WHERE id IN ({marks})", chunk).rowcount
             return removed
 
         return self._write(delete)
+
+    def add_posting(self, pub_id: int, url: str, posted_at: str | None = None) -> Posting:
+        """Record (or re-date) where a publication was posted; the publication must exist."""
+        url = url.strip()
+        if not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
+            raise ArtGuardError(f"{url!r} is not a web address (http:// or https://)")
+        if posted_at:
+            try:
+                text = posted_at.strip()
+                posted_at = date.fromisoformat(text).isoformat() if len(text) == 10 else datetime.fromisoformat(text).isoformat()
+            except ValueError as exc:
+                raise ArtGuardError(f"{posted_at!r} is not a date (use YYYY-MM-DD)") from exc
+        self.get(pub_id)
+        posting = Posting(int(pub_id), url, posted_at or None, now_iso())
+
+        def upsert(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO posting (pub_id, url, posted_at, recorded_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (pub_id, url) DO UPDATE SET posted_at = excluded.posted_at, recorded_at = excluded.recorded_at",
+                (posting.pub_id, posting.url, posting.posted_at, posting.recorded_at),
+            )
+
+        self._write(upsert)
+        return posting
+
+    def remove_posting(self, pub_id: int, url: str) -> bool:
+        """Forget one posting; True when it was recorded."""
+        return bool(self._write(lambda conn: conn.execute(
+            "DELETE FROM posting WHERE pub_id = ? AND url = ?", (int(pub_id), url)).rowcount))
+
+    def postings(self, pub_id: int) -> list[Posting]:
+        """Where a publication was posted, oldest posting first."""
+        conn = self._reader()
+        with _translated(self.path):
+            rows = conn.execute(
+                "SELECT pub_id, url, posted_at, recorded_at FROM posting WHERE pub_id = ? "
+                "ORDER BY coalesce(posted_at, recorded_at), id", (int(pub_id),)).fetchall()
+        return [Posting(*row) for row in rows]
 
     def next_watermark_image_id(self) -> int:
         """A fresh id for the invisible watermark, unique across threads and processes.

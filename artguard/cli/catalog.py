@@ -1,4 +1,4 @@
-"""``artguard catalog list|show|export|remove``: read and tidy the record of what was published."""
+"""``artguard catalog list|show|export|remove|posted``: read and tidy the record of what was published."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from artguard.catalog import Catalog, ImageFacts, Publication, to_record
+from artguard.catalog import Catalog, ImageFacts, Posting, Publication, to_record
 from artguard.cli.output import add_common, print_json, table
 from artguard.errors import ArtGuardError
 from artguard.fileio import atomic_path, describe_os_error
@@ -30,6 +30,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("id", type=int, metavar="ID")
     add_common(p)
     p.set_defaults(func=_show)
+
+    p = sub.add_parser("posted", help="record where you posted a protected copy (reports and notices cite it)")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("url", metavar="URL", help="the web page or image address where you posted it")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="when you posted it (default: not stated)")
+    p.add_argument("--remove", action="store_true", help="forget this address instead")
+    add_common(p)
+    p.set_defaults(func=_posted)
 
     p = sub.add_parser("export", help="the whole catalog as CSV or JSON")
     p.add_argument("--format", choices=("csv", "json"), required=True)
@@ -87,11 +95,33 @@ def _image_lines(label: str, img: ImageFacts) -> list[tuple[str, str]]:
     ]
 
 
+def _posting_record(posting: Posting) -> dict[str, str | None]:
+    return {"url": posting.url, "posted_at": posting.posted_at, "recorded_at": posting.recorded_at}
+
+
+def _posted(args: argparse.Namespace) -> int:
+    with Catalog() as catalog:
+        if args.remove:
+            if not catalog.remove_posting(args.id, args.url):
+                print(f"artguard: error: {args.url} is not recorded for publication {args.id}", file=sys.stderr)
+                return EXIT_FAILED
+            postings = catalog.postings(args.id)
+        else:
+            catalog.add_posting(args.id, args.url, args.date)
+            postings = catalog.postings(args.id)
+    if args.json:
+        print_json({"id": args.id, "posted": [_posting_record(p) for p in postings]})
+    else:
+        print(f"publication {args.id}: {'forgot' if args.remove else 'posted at'} {args.url}")
+    return EXIT_OK
+
+
 def _show(args: argparse.Namespace) -> int:
     with Catalog() as catalog:
         pub = catalog.get(args.id)
+        postings = catalog.postings(args.id)
     if args.json:
-        print_json(to_record(pub))
+        print_json({**to_record(pub), "posted": [_posting_record(p) for p in postings]})
         return EXIT_OK
     lines = [
         ("id", str(pub.id)),
@@ -104,6 +134,7 @@ def _show(args: argparse.Namespace) -> int:
         ("settings hash", pub.settings_hash),
         *_image_lines("original", pub.original),
         *_image_lines("output", pub.output),
+        *[("posted at", p.url + (f" ({p.posted_at})" if p.posted_at else "")) for p in postings],
     ]
     width = max(len(k) for k, _ in lines)
     for key, value in lines:

@@ -1,22 +1,40 @@
-"""``artguard check``: trace copies found online to their originals and diff their CMI."""
+"""``artguard check``: trace copies found online to their originals and diff their CMI.
+
+``--report`` writes the evidence pack (document, JSON twin, checksum), ``--notice`` the
+takedown notice drafts. Either failing never costs the check results: ``--json`` is
+printed in any case, with the error named in it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import Any
 
 from artguard.check import CheckResult, check_many
 from artguard.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from artguard.cli.output import add_common, file_error, print_json
+from artguard.errors import ArtGuardError
+from artguard.profile import RightsProfile
+from artguard.report.model import claimant_profile
+from artguard.report.text import plain
 
 ORDER = 30
 REPORT_SUFFIXES = (".html", ".htm", ".pdf")
+NOTICE_FORMS = ("dmca", "dsa")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="identify copies found online and show what CMI survived")
     p.add_argument("sources", nargs="+", metavar="FILE|DIR|URL", help="files, folders (recursed) or http(s) URLs")
-    p.add_argument("--report", type=Path, metavar="OUT.html|OUT.pdf", help="write an evidence report")
+    p.add_argument("--report", type=Path, metavar="OUT.html|OUT.pdf",
+                   help="write an evidence report (with OUT.<ext>.json, the same facts, and OUT.<ext>.sha256)")
+    p.add_argument("--notice", type=Path, metavar="OUT.txt", help="write takedown notice drafts, one per hosting site (nothing is sent)")
+    p.add_argument("--notice-form", choices=NOTICE_FORMS, default="dmca",
+                   help="dmca: US 17 USC 512(c)(3) (default); dsa: EU Digital Services Act Art. 16")
+    p.add_argument("--profile", metavar="NAME", help="rights profile naming the claimant (default: the profile named 'default', if any)")
+    p.add_argument("--full-paths", action="store_true", help="show local folders in the report (default: file names only)")
     add_common(p)
     p.set_defaults(func=run)
 
@@ -25,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     if args.report is not None and args.report.suffix.lower() not in REPORT_SUFFIXES:
         file_error(args.report, "the report must end in .html or .pdf")
         return EXIT_USAGE
+    profile = claimant_profile(args.profile)  # a wrong profile name fails before any work
     results = check_many(args.sources, on_result=None if args.json else _print_text)
     failed = [r for r in results if r.status == "error"]
     if args.json:
@@ -33,40 +52,87 @@ def run(args: argparse.Namespace) -> int:
     if not results:
         file_error(" ".join(args.sources), "no image files found")
         return EXIT_FAILED
-    report = None
     checked = [r for r in results if r.status == "ok"]
-    if args.report is not None and checked:
-        from artguard.report import write_report
-
-        write_report(checked, args.report)
-        report = str(args.report)
-        if not args.json:
-            print(f"Report written to {args.report}")
+    outputs: dict[str, Any] = {"report": None, "notice": None}
+    errors = _write_outputs(args, results, profile, outputs) if checked else []
     if args.json:
-        print_json({"files": [r.to_json() for r in results], "checked": len(checked), "failed": len(failed), "report": report})
-    return EXIT_FAILED if failed else EXIT_OK
+        doc = {"files": [r.to_json() for r in results], "checked": len(checked), "failed": len(failed), **outputs}
+        if errors:
+            doc["errors"] = errors
+        print_json(doc)
+    return EXIT_FAILED if failed or errors else EXIT_OK
+
+
+def _write_outputs(args: argparse.Namespace, results: list[CheckResult], profile: RightsProfile | None, outputs: dict[str, Any]) -> list[str]:
+    """Write the report and notices; their failures are returned, never raised."""
+    if args.report is None and args.notice is None:
+        return []
+    from artguard.catalog import Catalog
+    from artguard.report import build_report, write_notices, write_report
+
+    errors: list[str] = []
+    try:
+        with Catalog() as catalog:
+            report = build_report(results, profile=profile, catalog=catalog, full_paths=args.full_paths)
+    except Exception as exc:  # noqa: BLE001 - a report bug must not lose the check results
+        return [_failed("the report could not be prepared", exc)]
+    evidence = None
+    if args.report is not None:
+        try:
+            written = write_report(report, args.report)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(_failed(f"{args.report}: the report could not be written", exc))
+        else:
+            outputs["report"] = str(written.report)
+            outputs["report_json"] = str(written.twin)
+            outputs["report_sha256"] = written.sha256
+            evidence = f"evidence report {written.report.name}, SHA-256 {written.sha256}"
+            if not args.json:
+                print(f"Report written to {written.report} (facts in {written.twin.name}, checksum in {written.checksum.name})")
+    if args.notice is not None:
+        try:
+            write_notices(report, args.notice, args.notice_form, evidence=evidence)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(_failed(f"{args.notice}: the notices could not be written", exc))
+        else:
+            outputs["notice"] = str(args.notice)
+            if not args.json:
+                print(f"Notice drafts ({args.notice_form.upper()}) written to {args.notice}: review and sign them; nothing was sent")
+    return errors
+
+
+def _failed(what: str, exc: Exception) -> str:
+    reason = str(exc) if isinstance(exc, (ArtGuardError, OSError)) else f"{type(exc).__name__}: {exc}"
+    message = f"{what}: {plain(reason, 300)}"
+    print(f"artguard: error: {message}", file=sys.stderr)
+    return message
 
 
 def _print_text(result: CheckResult) -> None:
     if result.status == "error":
-        file_error(result.path, result.error or "failed")
+        file_error(plain(result.path, 500), plain(result.error or "failed"))
         return
+    from artguard.metadata import registry
+    from artguard.report import words
+
     match = result.match
+    where = plain(result.path, 500)
     if match is None:
-        print(f"{result.path}: no original in the catalog matches (verdict unknown)")
+        print(f"{where}: no original in the catalog matches (verdict unknown)")
     else:
-        distance = f", distance {match.distance}" if match.method == "phash" and match.distance is not None else ""
+        pub = match.publication
         what = (
-            f"is your original {match.publication.original.path} as it was before protection "
-            f"(it never carried the CMI below; published as {match.publication.output.path}"
+            f"is your original {pub.original.path} as it was before protection "
+            f"(it never carried the CMI below; published as {pub.output.path}"
             if match.method == "sha256" and match.against == "original"
-            else f"matches {match.publication.output.path} (by {match.method}{distance}"
+            else f"matches {pub.output.path} ({words.METHODS.get(match.method, match.method)}"
         )
-        print(f"{result.path}: {result.verdict} - {what}, confidence {match.confidence:.2f}; "
-              f"published {match.publication.published_at})")
+        print(f"{where}: {words.verdict_words(result.verdict)[0]} - {what}; published {pub.published_at})")
+        print(f"  {words.strength(match.method, match.distance, match.confidence, getattr(match, 'strength', None))}")
         for name, state in result.fields.items():
-            print(f"  {name:<18} {state}")
-    print(f"  {'c2pa':<18} {result.c2pa.get('state', 'absent')}")
+            print(f"  {registry.label(name):<28} {words.FIELD_STATES.get(state, state)}")
+    print(f"  {'Content Credentials':<28} {words.CREDENTIALS.get(result.c2pa.get('state', 'absent'), ('absent',))[0]}")
     if result.match is None and result.carried:
         for name, values in result.carried.items():
-            print(f"  carries {name}: {'; '.join(values.values())[:100]}")
+            value = "; ".join(registry.human_value(name, v) for v in values.values())
+            print(f"  carries {registry.label(name)}: {plain(value, 100)}")

@@ -33,6 +33,7 @@ from artguard.catalog import Catalog, Publication, to_record
 from artguard.errors import ArtGuardError
 from artguard.fileio import atomic_path
 from artguard.gui.widgets.hint import ERROR_STYLE
+from artguard.gui.widgets.postings import PostingsBox
 from artguard.gui.workers import Task
 
 PAGE = 200
@@ -178,7 +179,7 @@ class CatalogPage(QWidget):
     def open_selected(self) -> None:
         chosen = self.selected()
         if chosen:
-            EntryDialog(chosen[0], self).exec()
+            EntryDialog(chosen[0], self, catalog=self.catalog()).exec()
 
     def remove_selected(self) -> None:
         chosen = self.selected()
@@ -223,7 +224,7 @@ class CatalogPage(QWidget):
 class EntryDialog(QDialog):
     """Everything recorded for one publication, with buttons to open the files."""
 
-    def __init__(self, pub: Publication, parent: QWidget | None = None) -> None:
+    def __init__(self, pub: Publication, parent: QWidget | None = None, *, catalog: Catalog | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Catalog entry {pub.id}: {Path(pub.output.path).name}")
         self.resize(720, 560)
@@ -235,6 +236,9 @@ class EntryDialog(QDialog):
         text.setReadOnly(True)
         text.setAccessibleName("Entry details")
         layout.addWidget(text, 1)
+        self.postings = PostingsBox(catalog, pub.id) if catalog is not None and pub.id is not None else None
+        if self.postings is not None:
+            layout.addWidget(self.postings)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         for label, path in (("Open protected copy", pub.output.path), ("Open original", pub.original.path), ("Show folder", str(Path(pub.output.path).parent))):
             button = buttons.addButton(label, QDialogButtonBox.ButtonRole.ActionRole)

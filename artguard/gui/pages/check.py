@@ -50,10 +50,23 @@ METHODS = {
 
 
 def write_evidence(results: list[Any], out: Path) -> Path:
-    from artguard.report import write_report
+    """The evidence pack (report, JSON twin, checksum) for the default claimant profile."""
+    from artguard.catalog import Catalog
+    from artguard.report import build_report, claimant_profile, write_report
 
-    write_report(results, out)
-    return out
+    with Catalog() as catalog:
+        report = build_report(results, profile=claimant_profile(), catalog=catalog)
+    return write_report(report, out).report
+
+
+def write_notice_drafts(results: list[Any], out: Path, form: str) -> Path:
+    """Takedown notice drafts, one per hosting site; nothing is sent."""
+    from artguard.catalog import Catalog
+    from artguard.report import build_report, claimant_profile, write_notices
+
+    with Catalog() as catalog:
+        report = build_report(results, profile=claimant_profile(), catalog=catalog)
+    return write_notices(report, out, form)
 
 
 class CheckPage(QWidget):
@@ -87,9 +100,14 @@ class CheckPage(QWidget):
         self.report_button.setToolTip("Write an HTML or PDF report of these results (Ctrl+Shift+S)")
         self.report_button.clicked.connect(self.save_report)
         self.report_button.setEnabled(False)
+        self.notice_button = QPushButton("Draft takedown &notices…")
+        self.notice_button.setToolTip("Write takedown notice drafts (US DMCA or EU DSA), one per site; nothing is sent")
+        self.notice_button.clicked.connect(self.save_notices)
+        self.notice_button.setEnabled(False)
         for w in (self.add_button, self.url_button, self.stop_button, self.clear_button):
             bar.addWidget(w)
         bar.addStretch(1)
+        bar.addWidget(self.notice_button)
         bar.addWidget(self.report_button)
         layout.addLayout(bar)
 
@@ -249,6 +267,7 @@ class CheckPage(QWidget):
         self.stop_button.setEnabled(bool(pending))
         checked = [r for r in self.results if r is not None and not isinstance(r, str)]
         self.report_button.setEnabled(bool(checked))
+        self.notice_button.setEnabled(bool(checked))
         if pending:
             self.status.setText(f"Checking… {len(self.results) - pending} of {len(self.results)} done.")
         else:
@@ -294,20 +313,42 @@ class CheckPage(QWidget):
         self.results.clear()
         self.detail.clear()
         self.report_button.setEnabled(False)
+        self.notice_button.setEnabled(False)
         self.stop_button.setEnabled(False)
 
+    def _checked_results(self) -> list[Any]:
+        return [r for r in self.results if r is not None and not isinstance(r, str)]
+
     def save_report(self) -> None:
-        checked = [r for r in self.results if r is not None and not isinstance(r, str)]
-        if not checked:
+        if not self._checked_results():
             return
         path, _ = QFileDialog.getSaveFileName(self, "Save evidence report", str(Path.home() / "artguard-evidence.html"), "HTML report (*.html);;PDF report (*.pdf)")
         if path:
             self.write_report_to(Path(path))
 
     def write_report_to(self, out: Path) -> Task:
-        checked = [r for r in self.results if r is not None and not isinstance(r, str)]
         self.status.setText(f"Writing the evidence report to {out}…")
-        return self._run(Task(write_evidence, checked, out), self._report_written, self._report_failed)
+        return self._run(Task(write_evidence, self._checked_results(), out), self._report_written, self._report_failed)
+
+    def save_notices(self) -> None:
+        if not self._checked_results():
+            return
+        forms = ["US: DMCA notice (17 USC 512(c)(3))", "EU: Digital Services Act notice (Art. 16)"]
+        choice, ok = QInputDialog.getItem(self, "Takedown notice drafts", "Which kind of notice?", forms, 0, False)
+        if not ok:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save notice drafts", str(Path.home() / "artguard-notices.txt"), "Text (*.txt)")
+        if path:
+            self.write_notices_to(Path(path), "dsa" if choice == forms[1] else "dmca")
+
+    def write_notices_to(self, out: Path, form: str = "dmca") -> Task:
+        self.status.setText(f"Writing notice drafts to {out}…")
+        return self._run(Task(write_notice_drafts, self._checked_results(), out, form), self._notices_written, self._report_failed)
+
+    def _notices_written(self, out: Path) -> None:
+        self.status.setText(f"✔ Notice drafts saved: {out} — review, complete and sign them; nothing was sent")
+        self.status.setStyleSheet("")
+        self.message.emit(f"Notice drafts saved: {out}")
 
     def _report_written(self, out: Path) -> None:
         self.status.setText(f"✔ Evidence report saved: {out}")
