@@ -62,7 +62,10 @@ def describe_shown(result: CheckResult, pub: Publication, transform: Any, relati
             )
     elif result.width and result.height and out.width and out.height:
         if abs(result.width / result.height - out.width / out.height) <= _SAME_ASPECT * out.width / out.height:
-            parts.append("The whole picture")
+            parts.append(
+                "The picture in the published proportions: the whole picture resized, or a crop that kept the "
+                "proportions (the exact region was not measured)"
+            )
         else:
             parts.append(
                 "The picture in a different frame (cropped, padded or bordered; the exact region was not measured)"
@@ -77,15 +80,15 @@ def describe_shown(result: CheckResult, pub: Publication, transform: Any, relati
     if t.get("border"):
         parts.append("with a border or background added")
     if result.width and result.height and out.width:
+        size = f"{result.width} × {result.height} pixels, published at {out.width} × {out.height}"
         scale = t.get("scale")
-        if not isinstance(scale, (int, float)):
-            scale = result.width / out.width if region is None else None
-        size = f"{result.width} × {result.height} pixels"
-        if scale is not None and abs(scale - 1) > 0.02:
-            parts.append(f"at {scale:.0%} of the published size ({size}, published at {out.width} × {out.height})")
+        if isinstance(scale, (int, float)) and abs(scale - 1) > 0.02:
+            parts.append(f"at {scale:.0%} of the published scale ({size})")
+        elif isinstance(scale, (int, float)):
+            parts.append(f"at the published scale ({size})")
         else:
-            parts.append(f"at the published size ({size})")
-    text = ", ".join(parts) + "."
+            parts.append(f"({size})")
+    text = ", ".join(parts).replace(", (", " (") + "."
     if relation == "derivative":
         text += " It is a modified version (a derivative) of the work, not an exact copy."
     return text
