@@ -217,7 +217,7 @@ def test_notices_per_host_with_what_512c3_and_dsa_require(found, capsys, tmp_pat
     assert [s.split("\n", 1)[0] for s in sections] == ["127.0.0.1", "unknown host"]
     site, local = sections
     for required in ("512(c)(3)", "not legal advice", "Night Harbour", f"{found['base']}/scraped.webp", f"{found['base']}/crop.jpg",
-                     "Published by me on", "https://www.artstation.com/artwork/night-harbour", CLAIMANT, "zoe@example.org",
+                     "Posted by me at https://www.artstation.com/artwork/night-harbour (posted 2026-11-20)", "Recorded in my ArtGuard catalog on", CLAIMANT, "zoe@example.org",
                      "good faith belief", "not authorized by the copyright owner, its agent, or the law",
                      "under penalty of perjury", "authorized to act on behalf of the owner", "Signature:",
                      "1202(b)", "removed: all", "r.pdf, SHA-256"):

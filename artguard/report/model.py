@@ -269,6 +269,8 @@ def _section(number: int, result: CheckResult, show: Any, catalog: Catalog | Non
     section.shows = describe_shown(result, pub, transform, getattr(match, "relation", None))
     section.fields = _fields(result, pub)
     section.credentials.expected = bool(pub.c2pa_label)
+    if section.credentials.expected and section.credentials.state == "absent":
+        section.credentials.meaning = "The published file carried signed Content Credentials; this copy has none: they were removed."
     section.record = _record(pub, show, catalog)
     section.removed = _removed(section)
     section.pictures = pictures(result, pub, transform)

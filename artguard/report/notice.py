@@ -80,9 +80,10 @@ def _works(copies: list[CopySection]) -> list[str]:
         seen.add(rec.publication_id)
         where = "; ".join(url + (f" (posted {when.shown})" if when else "") for url, when in rec.posted)
         lines.append(
-            f"  - {c.work.text}. Published by me on {rec.published.shown}"
-            + (f", at {where}" if where else " [add the address where you published it]")
-            + f". SHA-256 of the published file: {rec.published_sha256}."
+            f"  - {c.work.text}. Posted by me at "
+            + (where if where else "[add the address where you published it]")
+            + f". Recorded in my ArtGuard catalog on {rec.published.shown}; SHA-256 of the published file: "
+            f"{rec.published_sha256}."
         )
     return lines
 
@@ -92,7 +93,7 @@ def _material(copies: list[CopySection], host: str) -> list[str]:
     for c in copies:
         location = c.url or f"[add the web address where you found the file {c.where.text}]"
         lines.append(f"  - {location}")
-        lines.append(f"    a copy of {c.work.text}: {c.shows}")
+        lines.append(f"    A copy of {c.work.text}. What it shows: {c.shows[:1].lower()}{c.shows[1:]}")
         if c.found is not None and c.url:
             lines.append(f"    Downloaded {c.found.shown}. Match: {c.strength}")
         else:

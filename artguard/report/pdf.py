@@ -125,8 +125,6 @@ def render_pdf(report: Report) -> bytes:
             pdf.ln(2)
         _copy_section(pdf, section, text, heading, table)
 
-    if pdf.will_page_break(_NEW_SECTION_MM):
-        pdf.add_page()
     heading("Appendix: technical detail", 13)
     text(8, "SHA-256 is a fingerprint of a file's exact bytes: two files with the same SHA-256 are identical. The perceptual "
             "distance counts how many of the 192 bits of two images' visual fingerprints differ (0 = looks the same).", colour=_MUTED)
@@ -188,8 +186,6 @@ def _copy_section(pdf: Any, c: CopySection, text: Any, heading: Any, table: Any)
             words += f" Signed by {creds.signer}."
         if creds.signed:
             words += f" Signed at {_date(creds.signed)}."
-        if creds.expected and creds.state == "absent":
-            words += " The published file carried Content Credentials: they were removed from this copy."
         if creds.raw_errors:
             words += " The technical messages are in the appendix."
         text(8.5, words)
