@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,32 @@ def test_remove_deletes_and_reports_unknown_ids(recorded, capsys):
     assert main(["catalog", "remove", str(second_id), "--yes"]) == 0
     with Catalog() as cat:
         assert cat.count() == 0
+
+
+def test_posted_records_where_an_output_was_posted(recorded, capsys, tmp_path):
+    (pub_id, _), (other_id, _) = recorded
+    url = "https://www.artstation.com/artwork/sunset"
+    assert main(["catalog", "posted", str(pub_id), url, "--date", "2026-05-02"]) == 0
+    assert main(["catalog", "posted", str(pub_id), "https://bsky.app/profile/zoe/post/1"]) == 0
+    assert main(["catalog", "posted", str(pub_id), url, "--date", "2026-05-03"]) == 0  # re-dated, not doubled
+    capsys.readouterr()
+    assert main(["catalog", "show", str(pub_id)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(rf"posted at +{re.escape(url)} \(2026-05-03\)", out) and "https://bsky.app/profile/zoe/post/1" in out
+    assert main(["catalog", "show", str(pub_id), "--json"]) == 0
+    posted = json.loads(capsys.readouterr().out)["posted"]
+    assert [(p["url"], p["posted_at"]) for p in posted] == [(url, "2026-05-03"), ("https://bsky.app/profile/zoe/post/1", None)]
+    assert main(["catalog", "show", str(other_id), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["posted"] == []
+
+    assert main(["catalog", "posted", str(pub_id), "ftp://example.org/x"]) == 1
+    assert main(["catalog", "posted", str(pub_id), url, "--date", "last week"]) == 1
+    assert main(["catalog", "posted", "999", url]) == 1
+    err = capsys.readouterr().err
+    assert "not a web address" in err and "not a date" in err and "no publication with id 999" in err
+
+    assert main(["catalog", "posted", str(pub_id), url, "--remove"]) == 0
+    assert main(["catalog", "posted", str(pub_id), url, "--remove"]) == 1
+    assert main(["catalog", "remove", str(pub_id), "--yes"]) == 0
+    with Catalog() as cat:  # removing the publication removes where it was posted
+        assert cat._reader().execute("SELECT count(*) FROM posting").fetchone()[0] == 0
