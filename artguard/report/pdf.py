@@ -12,6 +12,8 @@ import io
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from artguard import paths
 from artguard.errors import OutputError
 from artguard.report.model import CopySection, DateFact, Report
@@ -83,15 +85,23 @@ def render_pdf(report: Report) -> bytes:
         pdf.ln(2)
         text(size, words, "B", height=6)
 
-    def table(rows: list[tuple[str, ...]], widths: tuple[float, ...], header: tuple[str, ...] | None = None, size: float = 8) -> None:
+    def table(rows: list[tuple[str, ...]], widths: tuple[float, ...], header: tuple[str, ...] | None = None, size: float = 8,
+              colours: list[tuple[int, int, int] | None] | None = None) -> None:
+        """Rows of text; ``colours`` (one per row) paints that row's last cell."""
         pdf.set_font("Body", "", size)
         with pdf.table(col_widths=widths, text_align="LEFT", first_row_as_headings=header is not None,
                        headings_style=heading_face, line_height=4.2,
                        borders_layout="HORIZONTAL_LINES") as tbl:
-            for row in ([header] if header else []) + rows:
+            if header:
                 cells = tbl.row()
-                for value in row:
+                for value in header:
                     cells.cell(value)
+            for n, row in enumerate(rows):
+                cells = tbl.row()
+                colour = colours[n] if colours else None
+                for i, value in enumerate(row):
+                    last = i == len(row) - 1
+                    cells.cell(value, style=FontFace(emphasis="BOLD", color=colour) if colour and last else None)
         pdf.ln(1.5)
 
     pdf.add_page()
@@ -157,24 +167,28 @@ def _copy_section(pdf: Any, c: CopySection, text: Any, heading: Any, table: Any)
     table(facts, (26, 74))
     shown = [(caption, data) for caption, data in (
         ("The original as published", c.pictures.original), ("The copy found", c.pictures.copy),
-        ("Aligned: grey agrees, red differs", c.pictures.overlay)) if data]
+        ("The copy aligned on the original: grey where they agree, red where they differ", c.pictures.overlay)) if data]
     if shown:
         if pdf.will_page_break(_PICTURE_MM + 8):
             pdf.add_page()
         top, width = pdf.get_y() + 1, pdf.epw / 3
-        for column, (caption, data) in enumerate(shown):
+        sizes = [Image.open(io.BytesIO(data)).size for _, data in shown]
+        tallest = max(min(_PICTURE_MM, (width - 4) * h / w) for w, h in sizes)
+        for column, ((caption, data), (w, h)) in enumerate(zip(shown, sizes)):
             x = pdf.l_margin + column * width
-            pdf.image(io.BytesIO(data), x=x, y=top, w=width - 4, h=_PICTURE_MM, keep_aspect_ratio=True)
-            pdf.set_xy(x, top + _PICTURE_MM + 0.5)
+            scale = min((width - 4) / w, tallest / h)
+            pdf.image(io.BytesIO(data), x=x, y=top, w=w * scale, h=h * scale)
+            pdf.set_xy(x, top + tallest + 0.5)
             pdf.set_font("Body", "", 7.5)
-            pdf.cell(width - 4, 4, caption)
-        pdf.set_xy(pdf.l_margin, top + _PICTURE_MM + 6)
+            pdf.multi_cell(width - 4, 3.5, caption, align="L")
+        pdf.set_xy(pdf.l_margin, top + tallest + 9)
     if c.pictures.original_note:
         text(8, c.pictures.original_note, colour=_MUTED)
     if c.fields:
         heading("Rights information (CMI): written at publication, and in the copy", 10)
         table([(f.label, _v(f.written), _v(f.in_copy), f.what_happened) for f in c.fields],
-              (20, 30, 30, 20), ("Field", "Written at publication", "In the copy", "What happened"))
+              (20, 30, 30, 20), ("Field", "Written at publication", "In the copy", "What happened"),
+              colours=[_COLOURS.get(f.state, _AMBER) for f in c.fields])
     elif c.carried:
         heading("Rights information the copy carries", 10)
         table([(label, _v(v)) for label, v in c.carried], (26, 74))
