@@ -291,3 +291,35 @@ def test_write_report_refuses_other_suffixes_and_leaves_nothing(tmp_path: Path) 
     with pytest.raises(Exception, match="use .html or .pdf"):
         write_report(build_report([]), tmp_path / "report.docx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_broken_credentials_in_words_with_raw_codes_only_in_the_appendix(found, tmp_path: Path) -> None:
+    out0, _ = found["outputs"]
+    data = bytearray(out0.read_bytes())
+    middle = len(data) * 3 // 4  # inside the scan data: the pixels change, the manifest stays
+    data[middle:middle + 64] = bytes(64)
+    broken = tmp_path / "edited.jpg"
+    broken.write_bytes(bytes(data))
+    result = check_copy(broken)
+    assert result.c2pa["state"] == "invalid" and result.c2pa["errors"]
+    section = build_report([result]).copies[0]
+    assert section.credentials.words == "broken" and "changed after signing" in section.credentials.meaning
+    assert "changed: Content Credentials (broken)" in section.removed
+    html = render_html(build_report([result]))
+    body, appendix = html.split("Appendix: technical detail")
+    code = result.c2pa["errors"][0]["code"]
+    assert code and code not in body and code in appendix
+    assert f"Signed by <strong class=\"wrap\">{CLAIMANT} (self-issued certificate" in body
+
+
+def test_dates_say_how_they_are_known(found) -> None:
+    """A C2PA time from a time-stamp authority is independent; the signer's own is self-asserted."""
+    out0, _ = found["outputs"]
+    result = check_copy(out0)
+    signed = build_report([result]).copies[0].credentials.signed
+    assert signed.self_asserted and "signer's own statement" in signed.how
+    result.c2pa["manifest"]["signing_time_source"] = "time-stamp authority"  # as read back when a TSA signed
+    stamped = build_report([result]).copies[0].credentials.signed
+    assert not stamped.self_asserted and "RFC 3161" in stamped.how
+    record = build_report([result]).copies[0].record
+    assert record.published.self_asserted and "this computer's clock" in record.published.how

@@ -91,7 +91,7 @@ def _works(copies: list[CopySection]) -> list[str]:
 def _material(copies: list[CopySection], host: str) -> list[str]:
     lines = []
     for c in copies:
-        location = c.url or f"[add the web address where you found the file {c.where.text}]"
+        location = c.where.text if c.url else f"[add the web address where you found the file {c.where.text}]"
         lines.append(f"  - {location}")
         lines.append(f"    A copy of {c.work.text}. What it shows: {c.shows[:1].lower()}{c.shows[1:]}")
         if c.found is not None and c.url:
@@ -111,7 +111,7 @@ def _cmi(copies: list[CopySection]) -> list[str]:
         "similar) in their metadata. In the copies listed above it was removed or altered:",
     ]
     for c in affected:
-        lines.append(f"  - {c.url or c.where.text}: {c.removed}")
+        lines.append(f"  - {c.where.text}: {c.removed}")
     lines.append(
         "Intentionally removing or altering copyright management information, or distributing copies knowing that it "
         "has been removed or altered, where this will induce, enable, facilitate or conceal infringement, is prohibited "
