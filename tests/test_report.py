@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import http.server
+import io
 import json
 import re
 import shutil

@@ -128,7 +128,7 @@ def _print_text(result: CheckResult) -> None:
             else f"matches {pub.output.path} ({words.METHODS.get(match.method, match.method)}"
         )
         print(f"{where}: {words.verdict_words(result.verdict)[0]} - {what}; published {pub.published_at})")
-        print(f"  {words.strength(match.method, match.distance, match.confidence, getattr(match, 'strength', None))}")
+        print(f"  {words.strength(match.method, match.confidence, getattr(match, 'strength', None))}")
         for name, state in result.fields.items():
             print(f"  {registry.label(name):<28} {words.FIELD_STATES.get(state, state)}")
     print(f"  {'Content Credentials':<28} {words.CREDENTIALS.get(result.c2pa.get('state', 'absent'), ('absent',))[0]}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from artguard.report.text import SafeText, safe
 from artguard.report.transform import describe_shown
 
 UNKNOWN_HOST = "unknown host"
+Show = Callable[[str], str]  # how a local path appears: its name, or whole with --full-paths
 
 
 @dataclass
@@ -174,12 +176,11 @@ def build_report(
     profile: RightsProfile | None = None,
     catalog: Catalog | None = None,
     full_paths: bool = False,
-    failed: list[CheckResult] | None = None,
 ) -> Report:
     """The report for these check results (errors listed apart), ready for any view."""
     checked = [r for r in results if r.status == "ok"]
-    failures = [r for r in results if r.status != "ok"] + list(failed or [])
-    show = (lambda p: p) if full_paths else _name
+    failures = [r for r in results if r.status != "ok"]
+    show: Show = (lambda p: p) if full_paths else _name
     copies = [_section(n, r, show, catalog) for n, r in enumerate(checked, 1)]
     counts = Counter(c.verdict for c in copies)
     return Report(
@@ -234,7 +235,7 @@ def host_of(url: str | None) -> str:
     return host.removeprefix("www.") or UNKNOWN_HOST
 
 
-def _section(number: int, result: CheckResult, show: Any, catalog: Catalog | None) -> CopySection:
+def _section(number: int, result: CheckResult, show: Show, catalog: Catalog | None) -> CopySection:
     verdict_short, meaning = words.verdict_words(result.verdict)
     section = CopySection(
         number=number,
@@ -264,7 +265,7 @@ def _section(number: int, result: CheckResult, show: Any, catalog: Catalog | Non
     pub = match.publication
     section.work = safe(_work(pub, show), 120)
     section.match_how = words.METHODS.get(match.method, match.method)
-    section.strength = words.strength(match.method, match.distance, match.confidence, getattr(match, "strength", None))
+    section.strength = words.strength(match.method, match.confidence, getattr(match, "strength", None))
     transform = getattr(match, "transform", None)
     section.shows = describe_shown(result, pub, transform, getattr(match, "relation", None))
     section.fields = _fields(result, pub)
@@ -288,7 +289,7 @@ def _found(result: CheckResult) -> DateFact | None:
     return DateFact(when, "the file's last-modified time on this computer (when it was saved here, not when it was posted)")
 
 
-def _work(pub: Publication, show: Any) -> str:
+def _work(pub: Publication, show: Show) -> str:
     title = next((pub.fields[k] for k in CMI_FIELDS.get("title", ()) if pub.fields.get(k)), "")
     name = show(pub.output.path)
     return f"“{title}” ({name})" if title else name
@@ -364,7 +365,7 @@ def _published_signature(pub: Publication) -> DateFact | None:
     return DateFact(str(manifest["signing_time"]), how, asserted)
 
 
-def _record(pub: Publication, show: Any, catalog: Catalog | None) -> Record:
+def _record(pub: Publication, show: Show, catalog: Catalog | None) -> Record:
     postings: list[Posting] = []
     if catalog is not None and pub.id is not None:
         try:

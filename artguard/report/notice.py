@@ -88,7 +88,7 @@ def _works(copies: list[CopySection]) -> list[str]:
     return lines
 
 
-def _material(copies: list[CopySection], host: str) -> list[str]:
+def _material(copies: list[CopySection]) -> list[str]:
     lines = []
     for c in copies:
         location = c.where.text if c.url else f"[add the web address where you found the file {c.where.text}]"
@@ -148,7 +148,7 @@ def _dmca(report: Report, host: str, copies: list[CopySection], evidence: str | 
         "",
         "2. The infringing material and where it is",
         "The following material infringes the work(s) above. Please remove it or disable access to it:",
-        *_material(copies, host),
+        *_material(copies),
     ]
     cmi = _cmi(copies)
     if cmi:
@@ -179,11 +179,11 @@ def _dsa(report: Report, host: str, copies: list[CopySection], evidence: str | N
     cmi = _cmi(copies)
     if cmi:
         lines += ["", "Rights-management information was also removed or altered (Directive 2001/29/EC, Article 7):",
-                  *[line for line in cmi[2:-1]]]
+                  *cmi[2:-1]]
     lines += [
         "",
         "2. Exact electronic location of the content (Art. 16(2)(b))",
-        *_material(copies, host),
+        *_material(copies),
         "",
         "3. Name and email address of the person submitting this notice (Art. 16(2)(c))",
         *_contact(report),

@@ -49,7 +49,7 @@ def verdict_words(verdict: str) -> tuple[str, str]:
     return VERDICTS.get(verdict, (verdict, ""))
 
 
-def strength(method: str, distance: int | None, confidence: float, words: str | None = None) -> str:
+def strength(method: str, confidence: float, words: str | None = None) -> str:
     """How sure the match is, in words a non-specialist can weigh (never "N of 192 bits")."""
     if words:
         return words[0].upper() + words[1:]
