@@ -24,7 +24,7 @@ from PIL import Image
 from artguard.catalog import Catalog
 from artguard.check import check_copy
 from artguard.cli import main
-from artguard.report import build_report, render_html, render_pdf, safe, write_report
+from artguard.report import build_report, render_html, render_notices, render_pdf, safe, write_report
 
 CLAIMANT = "Zoë Ünicode-Painter"
 HOSTILE = "A" * 1_000_000 + "\x1b[31m\u202eexe.jpg<script>alert('x')</script>"
@@ -225,6 +225,9 @@ def test_notices_per_host_with_what_512c3_and_dsa_require(found, capsys, tmp_pat
     assert "[add the web address where you found the file hostile.png]" in local
     assert "[add the web address where you found the file intact.jpg]" in local
     assert "A" * 400 not in text and "\x1b" not in text and "\u202e" not in text and "stranger.png" not in text
+
+    intact_only = render_notices(build_report([check_copy(found["outputs"][1])]))
+    assert "512(c)(3)" in intact_only and "1202(b)" not in intact_only  # no CMI paragraph when nothing was removed
 
     dsa = tmp_path / "dsa.txt"
     assert _run(capsys, "check", found["sources"][0], "--profile", "studio", "--notice", str(dsa), "--notice-form", "dsa")[0] == 0

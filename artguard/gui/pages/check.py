@@ -35,6 +35,7 @@ from artguard.gui.qimage import load_thumbnail
 from artguard.gui.widgets.file_list import dropped_paths
 from artguard.gui.widgets.hint import ERROR_STYLE
 from artguard.gui.workers import CheckWorker, Task
+from artguard.metadata import registry
 
 COLUMNS = ["Copy", "Original", "File", "Match", "Verdict"]
 COPY_COL, ORIGINAL_COL, FILE_COL, MATCH_COL, VERDICT_COL = range(5)
@@ -395,7 +396,7 @@ def detail_html(data: dict[str, Any]) -> str:
     fields = data.get("fields") or {}
     if fields:
         rows = "".join(
-            f"<tr><td>{esc(name)}</td><td>{esc(FIELD_STATES.get(state_, state_))}</td></tr>"
+            f"<tr><td>{esc(registry.label(name))}</td><td>{esc(FIELD_STATES.get(state_, state_))}</td></tr>"
             for name, state_ in fields.items()
         )
         parts.append(f"<table cellpadding='3'><tr><th align='left'>Field</th><th align='left'>In this copy</th></tr>{rows}</table>")
