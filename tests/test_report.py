@@ -326,3 +326,20 @@ def test_dates_say_how_they_are_known(found) -> None:
     assert not stamped.self_asserted and "RFC 3161" in stamped.how
     record = build_report([result]).copies[0].record
     assert record.published.self_asserted and "this computer's clock" in record.published.how
+
+
+def test_a_published_file_no_longer_on_disk_is_said_so(found, tmp_path: Path) -> None:
+    out0, _ = found["outputs"]
+    copy = tmp_path / "copy.jpg"
+    Image.open(out0).save(copy, quality=80)
+    result = check_copy(copy)
+    pub = result.match.publication
+    for path in (pub.output.path, pub.original.path):
+        Path(path).rename(path + ".moved")
+    report = build_report([result])
+    section = report.copies[0]
+    assert section.pictures.original is None and "no longer on this computer" in section.pictures.original_note
+    assert section.record.signed is None and section.record.published_sha256 == pub.output.sha256
+    html = render_html(report)
+    assert html.count("data:image/jpeg;base64,") == 1 and "no longer on this computer" in html
+    assert b"/Subtype /Image" in render_pdf(report)
