@@ -12,17 +12,25 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from artguard.catalog import Catalog
 from artguard.check import CheckResult, check_many
 from artguard.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from artguard.cli.output import add_common, file_error, print_json
 from artguard.errors import ArtGuardError
+from artguard.metadata import registry
 from artguard.profile import RightsProfile
-from artguard.report.model import claimant_profile
-from artguard.report.text import plain
+from artguard.report import (
+    FORMS,
+    REPORT_SUFFIXES,
+    build_report,
+    claimant_profile,
+    plain,
+    words,
+    write_notices,
+    write_report,
+)
 
 ORDER = 30
-REPORT_SUFFIXES = (".html", ".htm", ".pdf")
-NOTICE_FORMS = ("dmca", "dsa")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--report", type=Path, metavar="OUT.html|OUT.pdf",
                    help="write an evidence report (with OUT.<ext>.json, the same facts, and OUT.<ext>.sha256)")
     p.add_argument("--notice", type=Path, metavar="OUT.txt", help="write takedown notice drafts, one per hosting site (nothing is sent)")
-    p.add_argument("--notice-form", choices=NOTICE_FORMS, default="dmca",
+    p.add_argument("--notice-form", choices=FORMS, default="dmca",
                    help="dmca: US 17 USC 512(c)(3) (default); dsa: EU Digital Services Act Art. 16")
     p.add_argument("--profile", metavar="NAME", help="rights profile naming the claimant (default: the profile named 'default', if any)")
     p.add_argument("--full-paths", action="store_true", help="show local folders in the report (default: file names only)")
@@ -67,9 +75,6 @@ def _write_outputs(args: argparse.Namespace, results: list[CheckResult], profile
     """Write the report and notices; their failures are returned, never raised."""
     if args.report is None and args.notice is None:
         return []
-    from artguard.catalog import Catalog
-    from artguard.report import build_report, write_notices, write_report
-
     errors: list[str] = []
     try:
         with Catalog() as catalog:
@@ -112,9 +117,6 @@ def _print_text(result: CheckResult) -> None:
     if result.status == "error":
         file_error(plain(result.path, 500), plain(result.error or "failed"))
         return
-    from artguard.metadata import registry
-    from artguard.report import words
-
     match = result.match
     where = plain(result.path, 500)
     if match is None:
