@@ -21,6 +21,7 @@ from pathlib import Path
 
 from artguard import imaging
 from artguard.errors import ArtGuardError, OutputError
+from artguard.metadata import jpeg_splice, read_metadata
 from artguard.pipeline import EmbedOptions, FileResult, RunContext, protect_file
 
 log = logging.getLogger(__name__)
@@ -65,31 +66,38 @@ EventHandler = Callable[[Progress, FileResult], None]
 
 @dataclass
 class EmbedJob:
-    """One protect run: validated before any thread starts (a bad job never half-runs)."""
+    """One protect run: validated before any thread starts (a bad job never half-runs).
 
-    inputs: list[Path]
+    Inputs follow rsync's convention: a folder named with a trailing slash (``photos/``)
+    stands for its contents, written straight into the output folder; without it
+    (``photos``) the folder itself is recreated there (``OUTDIR/photos/...``).
+    """
+
+    inputs: list[Path | str]
     out_dir: Path
     options: EmbedOptions
     jobs: int = 0  # 0: one per core
     force: bool = False
-    suffix: str = ""  # appended to output stems; lets the output folder equal an input folder
+    suffix: str = ""  # appended to output stems; lets outputs sit beside their originals
+    include_protected: bool = False  # protect ArtGuard's own outputs again (normally skipped)
 
     def validate(self) -> None:
+        """Every option checked once, before any work and before any folder is made."""
         self.options.validate()
         if not self.inputs:
             raise ArtGuardError("no inputs given")
         missing = [str(p) for p in self.inputs if not Path(p).exists()]
         if missing:
             raise ArtGuardError(f"no such file or folder: {', '.join(missing)}")
-        out = self.out_dir.resolve()
+        _check_mark_files(self.options)
+        out = Path(self.out_dir).resolve()
         if out.exists() and not out.is_dir():
             raise OutputError(f"output {self.out_dir} is a file, not a folder")
         for item in self.inputs:
             folder = Path(item).resolve()
-            folder = folder if folder.is_dir() else folder.parent
-            if folder == out and not self.suffix:
+            if not self.suffix and _destination_root(item, out) == (folder if folder.is_dir() else folder.parent):
                 raise OutputError(
-                    f"output folder {self.out_dir} is an input folder: choose another folder or set a suffix"
+                    f"outputs would go into the input folder {folder}: choose another output folder or set a suffix"
                 )
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -101,22 +109,51 @@ class EmbedJob:
     def worker_count(self) -> int:
         return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
 
+    def output_roots(self) -> list[Path]:
+        """Where each input's outputs land (for summaries that name real paths)."""
+        roots: list[Path] = []
+        for item in self.inputs:
+            root = _destination_root(item, Path(self.out_dir))
+            if root not in roots:
+                roots.append(root)
+        return roots
 
-def iter_inputs(inputs: Iterable[Path], skip_dir: Path | None = None) -> Iterator[tuple[Path, Path]]:
-    """(file, path relative to the folder holding its input), folders recursed in a stable order."""
+
+def _check_mark_files(options: EmbedOptions) -> None:
+    mark = options.profile.watermark
+    needed = {"logo": mark.logo_path if mark.kind == "logo" else "", "font": mark.font_path if mark.kind == "text" else ""}
+    for what, name in needed.items():
+        if name and not Path(name).expanduser().is_file():
+            raise ArtGuardError(f"watermark {what} file not found: {name}")
+
+
+def contents_only(item: Path | str) -> bool:
+    """rsync's rule: ``photos/`` (or ``.``) means the folder's contents, ``photos`` the folder."""
+    text = os.fspath(item)
+    return text.endswith(("/", os.sep)) or Path(text).name in ("", ".", "..")
+
+
+def _destination_root(item: Path | str, out_dir: Path) -> Path:
+    path = Path(item)
+    return out_dir / path.name if path.is_dir() and not contents_only(item) else out_dir
+
+
+def iter_inputs(inputs: Iterable[Path | str], skip_dir: Path | None = None) -> Iterator[tuple[Path, Path]]:
+    """(file, output path relative to the output folder), folders recursed in a stable order."""
     skip = skip_dir.resolve() if skip_dir else None
     for item in inputs:
-        item = Path(item)
-        if item.is_dir():
-            for root, dirs, files in os.walk(item):
+        path_item = Path(item)
+        if path_item.is_dir():
+            base = path_item if contents_only(item) else path_item.parent
+            for root, dirs, files in os.walk(path_item):
                 root_path = Path(root)
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (root_path / d).resolve() != skip)
                 for name in sorted(files):
                     path = root_path / name
                     if not name.startswith(".") and path.suffix.lower() in imaging.IMAGE_SUFFIXES:
-                        yield path, path.relative_to(item.parent)
+                        yield path, path.relative_to(base)
         else:
-            yield item, Path(item.name)
+            yield path_item, Path(path_item.name)
 
 
 def plan(job: EmbedJob) -> list[tuple[Path, Path]]:
@@ -153,11 +190,14 @@ class _FileTask:
     ctx: RunContext
     force: bool
     settings_hash: str
+    include_protected: bool = False
 
     def __call__(self, src: Path, dst: Path) -> FileResult:
         try:
             if not self.force and _up_to_date(src, dst, self.settings_hash, self.ctx):
-                return FileResult(str(src), str(dst), "skipped")
+                return FileResult(str(src), str(dst), "skipped", note="up to date")
+            if not self.include_protected and is_own_output(src, self.ctx):
+                return FileResult(str(src), None, "skipped", note=PROTECTED_NOTE)
             _claim_output(src, dst, self.force, self.ctx)
             _check_space(src, dst)
             return protect_file(src, dst, self.options, self.ctx)
@@ -227,7 +267,7 @@ def run_batch(
         ctx.need_identity(job.options.profile)  # create it once, before workers race for it
     if job.options.invisible:
         ctx.need_watermark_key()
-    task = _FileTask(job.options, ctx, job.force, job.options.settings_hash())
+    task = _FileTask(job.options, ctx, job.force, job.options.settings_hash(), job.include_protected)
 
     def finished(result: FileResult) -> None:
         nonlocal bytes_done
@@ -296,6 +336,39 @@ def _up_to_date(src: Path, dst: Path, settings_hash: str, ctx: RunContext) -> bo
         and record.output.size == dst.stat().st_size
         and record.original.sha256 == _sha256_file(src)
     )
+
+
+PROTECTED_NOTE = "already protected by ArtGuard (an output of an earlier run; --include-protected protects it again)"
+
+
+def is_own_output(src: Path, ctx: RunContext) -> bool:
+    """True for a file ArtGuard wrote: the catalog records it (by path, or by the XMP
+    InstanceID it carries), or its Content Credentials were signed by ArtGuard.
+
+    Protecting such a file again would stack a second copy of everything on the first
+    (``a-web-web.jpg``), so batches skip them unless asked.
+    """
+    if ctx.catalog is not None and ctx.catalog.latest_for_output(str(src.resolve())) is not None:
+        return True
+    try:
+        return _carries_own_ids(src, ctx)
+    except (OSError, ArtGuardError):
+        return False  # unreadable or broken: the pipeline says why
+
+
+def _carries_own_ids(src: Path, ctx: RunContext) -> bool:
+    fmt = imaging.sniff_file(src)
+    data = jpeg_splice.read_head(src)[0] if fmt == "jpeg" else src.read_bytes()
+    if ctx.catalog is not None:
+        instance_id = read_metadata(data).get("Xmp.xmpMM.InstanceID")
+        if instance_id and any(p.instance_id == instance_id for p in ctx.catalog.find_by_xmp_id(instance_id)):
+            return True
+    from artguard import provenance
+
+    if fmt is None or not provenance.has_manifest(data, fmt):
+        return False
+    manifest = provenance.read_c2pa(src.read_bytes() if fmt == "jpeg" else data, fmt).get("manifest") or {}
+    return "ArtGuard" in str(manifest.get("claim_generator") or "")
 
 
 def _claim_output(src: Path, dst: Path, force: bool, ctx: RunContext) -> None:

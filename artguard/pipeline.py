@@ -116,6 +116,7 @@ class FileResult:
     c2pa_label: str | None = None
     watermark_id: int | None = None
     publication_id: int | None = None
+    note: str | None = None  # why a file was skipped
     bytes_written: int = 0
 
     def to_json(self) -> dict[str, object]:

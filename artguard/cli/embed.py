@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from pathlib import Path
 
-from artguard.batch import EmbedJob, Progress, run_batch
-from artguard.cli import EXIT_USAGE
-from artguard.cli.output import add_common, file_error, print_json
+from artguard import paths
+from artguard.batch import PROTECTED_NOTE, BatchSummary, EmbedJob, Progress, run_batch
+from artguard.cli.output import add_common, file_error, print_json, usage_error
 from artguard.cli.profile_flags import add_profile_flags, apply_profile_flags
 from artguard.errors import ArtGuardError
 from artguard.metadata import ScrubOptions
@@ -21,7 +22,10 @@ ORDER = 10
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("embed", help="protect images: CMI, C2PA, watermarks, web copies")
-    p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files or folders (recursed)")
+    p.add_argument(
+        "inputs", nargs="+", metavar="INPUT",
+        help="files or folders (recursed); like rsync, photos/ writes the folder's contents into OUTDIR, photos writes OUTDIR/photos/",
+    )
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR")
     p.add_argument("--profile", metavar="NAME", help="rights profile (default: the profile named 'default', if any)")
     add_profile_flags(p)
@@ -33,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=OUTPUT_FORMATS, default="keep", help="output format (keep: HEIC/AVIF become JPEG)")
     p.add_argument("--quality", type=int, default=90, help="JPEG/WebP quality 1-100 (default 90)")
     p.add_argument("--max-size", type=int, metavar="PX", help="shrink the long edge to PX (never enlarges)")
-    p.add_argument("--suffix", default="", help="append to output names (allows OUTDIR = an input folder)")
+    p.add_argument("--suffix", default="", help="append to output names, e.g. --suffix -web (allows writing beside the originals)")
+    p.add_argument("--include-protected", action="store_true", help="also protect files that are ArtGuard outputs already (skipped by default)")
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel workers (default: one per core)")
     p.add_argument("--force", action="store_true", help="redo files already up to date; replace existing outputs")
     p.add_argument("--no-catalog", action="store_true", help="do not record outputs in the catalog (no resume, no later matching)")
@@ -56,13 +61,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         profile = load_profile(args)
     except ArtGuardError as exc:
-        print(f"artguard: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return usage_error("embed", str(exc))
     if args.invisible:
         profile.invisible_watermark = True
     if not args.no_cmi and not profile.creator:
-        print("artguard: error: no creator: pass --creator NAME or use --profile (see `artguard profile create`)", file=sys.stderr)
-        return EXIT_USAGE
+        return usage_error("embed", "no creator: pass --creator NAME or use --profile (see `artguard profile create`)")
     options = EmbedOptions(
         profile=profile,
         write_cmi=not args.no_cmi,
@@ -73,12 +76,14 @@ def run(args: argparse.Namespace) -> int:
         quality=args.quality,
         max_size=args.max_size,
     )
-    job = EmbedJob(list(args.inputs), args.output, options, jobs=args.jobs, force=args.force, suffix=args.suffix)
+    job = EmbedJob(
+        list(args.inputs), args.output, options, jobs=args.jobs, force=args.force, suffix=args.suffix,
+        include_protected=args.include_protected,
+    )
     try:
         job.validate()
     except ArtGuardError as exc:
-        print(f"artguard: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return usage_error("embed", str(exc))
     show_bar = sys.stderr.isatty() and not args.json
     cancel = threading.Event()
 
@@ -91,7 +96,15 @@ def run(args: argparse.Namespace) -> int:
             _draw_bar(progress)
 
     ctx = RunContext() if args.no_catalog else None
+    identity_exists = _identity_probe(options)
+    had_identity = identity_exists()
     summary = run_batch(job, on_event=on_event, cancel=cancel, ctx=ctx)
+    if not had_identity and identity_exists():
+        print(
+            f"artguard: created a signing identity for Content Credentials in {paths.identity_dir()} "
+            "(keep it private; `artguard identity show` describes it)",
+            file=sys.stderr,
+        )
     if show_bar:
         sys.stderr.write("\n")
     if args.json:
@@ -104,14 +117,40 @@ def run(args: argparse.Namespace) -> int:
             "elapsed": round(summary.elapsed, 3),
         })
     else:
-        note = " (cancelled)" if summary.cancelled else ""
-        print(
-            f"{summary.count('ok')} written, {summary.count('skipped')} skipped, "
-            f"{summary.count('error')} failed in {summary.elapsed:.1f} s{note} -> {args.output}"
-        )
+        print(_summary_text(summary, job))
     if summary.cancelled:
         return 130
     return summary.exit_code
+
+
+def _identity_probe(options: EmbedOptions):  # type: ignore[no-untyped-def]
+    """``exists()`` of the signing identity, imported only when this run may create one."""
+    if not (options.sign_c2pa or options.invisible):
+        return lambda: True
+    from artguard.provenance.identity import exists
+
+    return exists
+
+
+def _summary_text(summary: BatchSummary, job: EmbedJob) -> str:
+    """Counts, then where the files really are, then why files were skipped."""
+    note = " (cancelled)" if summary.cancelled else ""
+    outputs = [Path(r.output) for r in summary.results if r.status == "ok" and r.output]
+    if len(outputs) == 1:
+        where = str(outputs[0])
+    else:
+        where = ", ".join(f"{root}{os.sep}" for root in job.output_roots())
+    lines = [
+        f"{summary.count('ok')} written, {summary.count('skipped')} skipped, "
+        f"{summary.count('error')} failed in {summary.elapsed:.1f} s{note} -> {where}"
+    ]
+    protected = [r for r in summary.results if r.note == PROTECTED_NOTE]
+    if protected:
+        lines.append(
+            f"{len(protected)} input{'s are' if len(protected) > 1 else ' is'} already protected by ArtGuard "
+            "(outputs of an earlier run) and left alone; --include-protected protects them again"
+        )
+    return "\n".join(lines)
 
 
 def _draw_bar(p: Progress) -> None:
