@@ -6,6 +6,7 @@ draws a bar from the events, the GUI forwards them as Qt signals; neither is imp
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import multiprocessing
@@ -14,15 +15,16 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from artguard import imaging
+from artguard import imaging, presets
 from artguard.errors import ArtGuardError, OutputError
 from artguard.metadata import jpeg_splice, read_metadata
 from artguard.pipeline import EmbedOptions, FileResult, RunContext, protect_file
+from artguard.presets import Preset
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,9 @@ class EmbedJob:
     force: bool = False
     suffix: str = ""  # appended to output stems; lets outputs sit beside their originals
     include_protected: bool = False  # protect ArtGuard's own outputs again (normally skipped)
+    name_template: str = ""  # e.g. "{name}-{preset}-{n}"; empty: the input's name + suffix
+    preset: str = ""  # the preset this job writes ({preset} in templates)
+    crop_centres: dict[str, tuple[float, float]] = field(default_factory=dict)  # per input path
 
     def validate(self) -> None:
         """Every option checked once, before any work and before any folder is made."""
@@ -90,6 +95,8 @@ class EmbedJob:
         if missing:
             raise ArtGuardError(f"no such file or folder: {', '.join(missing)}")
         _check_mark_files(self.options)
+        if self.name_template:
+            check_template(self.name_template)
         out = Path(self.out_dir).resolve()
         if out.exists() and not out.is_dir():
             raise OutputError(f"output {self.out_dir} is a file, not a folder")
@@ -117,6 +124,33 @@ class EmbedJob:
             if root not in roots:
                 roots.append(root)
         return roots
+
+
+TEMPLATE_FIELDS = ("name", "n", "preset", "date", "suffix")
+
+
+def check_template(template: str) -> None:
+    """A rename template may use only known fields and must keep the name unique per file."""
+    import re
+
+    used = re.findall(r"\{(\w*)\}", template)
+    unknown = sorted(set(used) - set(TEMPLATE_FIELDS))
+    if unknown:
+        raise ArtGuardError(f"unknown field in name template: {{{unknown[0]}}} (use {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)})")
+    if "name" not in used and "n" not in used:
+        raise ArtGuardError("a name template needs {name} or {n}, or every output would get the same name")
+    if "/" in template or "\\" in template:
+        raise ArtGuardError("a name template cannot contain a folder separator")
+
+
+def expand_template(template: str, *, name: str, n: int, preset: str, suffix: str) -> str:
+    """``{name}-{preset}-{n}`` -> ``Autumn-instagram-square-3``."""
+    import datetime
+
+    values = {"name": name, "n": str(n), "preset": preset, "suffix": suffix, "date": datetime.date.today().isoformat()}
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", value)
+    return template
 
 
 def _check_mark_files(options: EmbedOptions) -> None:
@@ -160,11 +194,14 @@ def plan(job: EmbedJob) -> list[tuple[Path, Path]]:
     """(input, output) pairs; outputs mirror relative paths, collisions get -2, -3 ..."""
     taken: set[Path] = set()
     pairs = []
-    for src, rel in iter_inputs(job.inputs, skip_dir=job.out_dir):
+    for n, (src, rel) in enumerate(iter_inputs(job.inputs, skip_dir=job.out_dir), start=1):
         fmt = _format_guess(src)
         out_fmt = job.options.output_format(fmt) if fmt in imaging.FORMATS + imaging.CONVERTED_FORMATS else None
         suffix = imaging.EXTENSIONS[out_fmt] if out_fmt and out_fmt != fmt else src.suffix
-        stem = rel.stem + job.suffix
+        if job.name_template:
+            stem = expand_template(job.name_template, name=rel.stem, n=n, preset=job.preset, suffix=job.suffix)
+        else:
+            stem = rel.stem + job.suffix
         dst = job.out_dir / rel.parent / f"{stem}{suffix}"
         n = 2
         while dst in taken or dst.resolve() == src.resolve():
@@ -191,16 +228,22 @@ class _FileTask:
     force: bool
     settings_hash: str
     include_protected: bool = False
+    crop_centres: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def __call__(self, src: Path, dst: Path) -> FileResult:
+        options, settings_hash = self.options, self.settings_hash
+        centre = self.crop_centres.get(str(src))
+        if centre is not None and options.crop_aspect:  # this image's own crop placement
+            options = dataclasses.replace(options, crop_centre=centre)
+            settings_hash = options.settings_hash()
         try:
-            if not self.force and _up_to_date(src, dst, self.settings_hash, self.ctx):
+            if not self.force and _up_to_date(src, dst, settings_hash, self.ctx):
                 return FileResult(str(src), str(dst), "skipped", note="up to date")
             if not self.include_protected and is_own_output(src, self.ctx):
                 return FileResult(str(src), None, "skipped", note=PROTECTED_NOTE)
             _claim_output(src, dst, self.force, self.ctx)
             _check_space(src, dst)
-            return protect_file(src, dst, self.options, self.ctx)
+            return protect_file(src, dst, options, self.ctx)
         except ArtGuardError as exc:
             return FileResult(str(src), None, "error", error=str(exc))
         except MemoryError:
@@ -267,7 +310,10 @@ def run_batch(
         ctx.need_identity(job.options.profile)  # create it once, before workers race for it
     if job.options.invisible:
         ctx.need_watermark_key()
-    task = _FileTask(job.options, ctx, job.force, job.options.settings_hash(), job.include_protected)
+    task = _FileTask(
+        job.options, ctx, job.force, job.options.settings_hash(), job.include_protected,
+        {str(k): v for k, v in job.crop_centres.items()},
+    )
 
     def finished(result: FileResult) -> None:
         nonlocal bytes_done
@@ -310,6 +356,52 @@ def run_batch(
     if ctx.catalog is not None:
         ctx.catalog.close()
     return summary
+
+
+def preset_jobs(job: EmbedJob, chosen: Sequence[Preset], *, invisible: bool | None = None) -> list[EmbedJob]:
+    """One job per preset, each writing into its own folder: ``OUTDIR/<preset>/...``."""
+    return [
+        dataclasses.replace(
+            job, out_dir=Path(job.out_dir) / preset.key, preset=preset.key,
+            options=presets.apply(preset, job.options, invisible=invisible),
+        )
+        for preset in chosen
+    ]
+
+
+def run_batches(
+    jobs: Sequence[EmbedJob],
+    on_event: EventHandler | None = None,
+    cancel: threading.Event | None = None,
+    ctx: RunContext | None = None,
+) -> BatchSummary:
+    """Several jobs (one per preset) as one batch: progress counts across all of them."""
+    for job in jobs:
+        job.validate()
+    cancel = cancel or threading.Event()
+    totals = [len(plan(job)) for job in jobs]
+    merged = BatchSummary()
+    offset = 0
+    for job, total in zip(jobs, totals):
+        if cancel.is_set():
+            merged.cancelled = True
+            break
+
+        before = (offset, merged.count("ok"), merged.count("skipped"), merged.count("error"), merged.elapsed)
+
+        def forward(progress: Progress, result: FileResult, base: tuple = before) -> None:
+            if on_event:
+                on_event(dataclasses.replace(
+                    progress, done=progress.done + base[0], total=sum(totals), ok=progress.ok + base[1],
+                    skipped=progress.skipped + base[2], failed=progress.failed + base[3], elapsed=progress.elapsed + base[4],
+                ), result)
+
+        summary = run_batch(job, on_event=forward, cancel=cancel, ctx=ctx if ctx is not None and ctx.catalog is None else None)
+        merged.results += summary.results
+        merged.elapsed += summary.elapsed
+        merged.cancelled = merged.cancelled or summary.cancelled
+        offset += total
+    return merged
 
 
 def _default_context() -> RunContext:

@@ -41,10 +41,13 @@ class EmbedOptions:
     write_cmi: bool = True
     sign_c2pa: bool = True
     invisible: bool = False
+    invisible_auto: bool = False  # on by default, not asked for: an image too small for it goes without
     scrub: ScrubOptions = field(default_factory=ScrubOptions)
     format: str = "keep"
     quality: int = 90
     max_size: int | None = None
+    crop_aspect: tuple[int, int] | None = None  # (w, h): crop to this shape before resizing
+    crop_centre: tuple[float, float] = (0.5, 0.5)  # where the crop box sits (image fractions)
 
     def validate(self) -> None:
         self.profile.validate()
@@ -54,6 +57,8 @@ class EmbedOptions:
             raise ArtGuardError("quality must be between 1 and 100")
         if self.max_size is not None and self.max_size < 16:
             raise ArtGuardError("max size must be at least 16 pixels")
+        if self.crop_aspect is not None and min(self.crop_aspect) <= 0:
+            raise ArtGuardError("crop aspect must be two positive numbers")
 
     def output_format(self, source_format: str) -> str:
         """``keep`` keeps the format, except HEIC/AVIF, which become JPEG (they can be read,
@@ -67,8 +72,14 @@ class EmbedOptions:
             self.profile.watermark.enabled()
             or self.invisible
             or self.max_size
+            or self.crop_aspect
             or self.output_format(source_format) != source_format
         )
+
+    def reencodes(self) -> bool:
+        """A web copy (new pixels anyway), as opposed to lossless metadata-only protection:
+        the invisible mark is on by default exactly then."""
+        return bool(self.profile.watermark.enabled() or self.max_size or self.crop_aspect or self.format != "keep")
 
     def settings_hash(self) -> str:
         """Same hash, same output: resume skips files already done with these settings."""
@@ -142,6 +153,7 @@ class _Rendered:
         self.instance_id: str | None = None
         self.c2pa_label: str | None = None
         self.watermark_id: int | None = None
+        self.note: str | None = None
 
     @functools.cached_property
     def original_thumb(self) -> Image.Image:
@@ -180,6 +192,7 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
             sha256=digest,
             c2pa_label=rendered.c2pa_label,
             watermark_id=rendered.watermark_id,
+            note=rendered.note,
             bytes_written=written,
         )
         if ctx.catalog is not None:  # recorded before the rename: no output without its record
@@ -215,20 +228,28 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
     out_fmt = options.output_format(source_format)
     if options.changes_pixels(source_format):
         decoded = imaging.decode(data)
-        img = imaging.resize_max(decoded.image, options.max_size)
+        cropped = _crop(decoded.image, options)
+        img = imaging.resize_max(cropped, options.max_size)
         rendered = _Rendered(data, out_fmt, img.size, decoded.original_size)
         needs_thumbs = options.sign_c2pa or ctx.catalog is not None
         if needs_thumbs:  # taken before any in-place drawing
             rendered.original_thumb = imaging.thumbnail(decoded.image, THUMB_SIDE)
+            if cropped is not decoded.image:
+                rendered.thumb = imaging.thumbnail(cropped, THUMB_SIDE)
         if profile.watermark.enabled():
             from artguard.watermark.visible import apply_watermark, render_preview
 
             text = profile.expand(profile.watermark.text, filename=src.name)
             img = apply_watermark(img, profile.watermark, text=text)
             if needs_thumbs:
-                rendered.thumb = render_preview(rendered.original_thumb, profile.watermark, text=text)
+                rendered.thumb = render_preview(rendered.thumb, profile.watermark, text=text)
         if options.invisible:
-            rendered.watermark_id, img = _embed_invisible(img, options, ctx)
+            try:
+                rendered.watermark_id, img = _embed_invisible(img, options, ctx)
+            except ArtGuardError as exc:
+                if not options.invisible_auto:
+                    raise
+                rendered.note = f"no invisible mark: {exc}"
         encoded = imaging.encode(img, out_fmt, quality=options.quality, icc_profile=decoded.icc_profile)
         plan = WritePlan(values={}, scrub=options.scrub, copy_from=data, new_size=img.size)
     else:
@@ -247,6 +268,16 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
     if options.sign_c2pa:
         _sign(rendered, data, source_format, src, options, ctx)
     return rendered
+
+
+def _crop(img: Image.Image, options: EmbedOptions) -> Image.Image:
+    """A platform's shape (e.g. Instagram 4:5), placed where the user put the box."""
+    if not options.crop_aspect:
+        return img
+    from artguard.presets import crop_box
+
+    box = crop_box(img.size, options.crop_aspect, options.crop_centre)
+    return img if box == (0, 0, *img.size) else img.crop(box)
 
 
 def _embed_invisible(img: Image.Image, options: EmbedOptions, ctx: RunContext) -> tuple[int, Image.Image]:

@@ -8,8 +8,8 @@ import sys
 import threading
 from pathlib import Path
 
-from artguard import paths
-from artguard.batch import PROTECTED_NOTE, BatchSummary, EmbedJob, Progress, run_batch
+from artguard import paths, presets
+from artguard.batch import PROTECTED_NOTE, BatchSummary, EmbedJob, Progress, preset_jobs, run_batches
 from artguard.cli.output import add_common, file_error, print_json, usage_error
 from artguard.cli.profile_flags import add_profile_flags, apply_profile_flags
 from artguard.errors import ArtGuardError
@@ -33,12 +33,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--keep-private", action="store_true", help="keep camera serial numbers and owner name")
     p.add_argument("--no-c2pa", action="store_true", help="do not sign Content Credentials")
     p.add_argument("--no-cmi", action="store_true", help="do not write EXIF/IPTC/XMP rights fields")
-    p.add_argument("--invisible", action="store_true", default=None, help="embed the invisible owner/image id")
+    p.add_argument(
+        "--invisible", action=argparse.BooleanOptionalAction, default=None,
+        help="embed the invisible owner/image id (default: on for re-encoded web copies, off for lossless metadata-only output)",
+    )
     p.add_argument("--format", choices=OUTPUT_FORMATS, default="keep", help="output format (keep: HEIC/AVIF become JPEG)")
     p.add_argument("--quality", type=int, default=90, help="JPEG/WebP quality 1-100 (default 90)")
     p.add_argument("--max-size", type=int, metavar="PX", help="shrink the long edge to PX (never enlarges)")
     p.add_argument("--suffix", default="", help="append to output names, e.g. --suffix -web (allows writing beside the originals)")
     p.add_argument("--include-protected", action="store_true", help="also protect files that are ArtGuard outputs already (skipped by default)")
+    p.add_argument(
+        "--preset", action="append", metavar="NAME", default=[],
+        help="platform preset (repeatable; each writes OUTDIR/NAME/): see `artguard preset list`",
+    )
+    p.add_argument("--rename", metavar="TEMPLATE", default="", help="output names from a template: {name} {n} {preset} {date} {suffix}, e.g. {name}-{preset}-{n}")
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel workers (default: one per core)")
     p.add_argument("--force", action="store_true", help="redo files already up to date; replace existing outputs")
     p.add_argument("--no-catalog", action="store_true", help="do not record outputs in the catalog (no resume, no later matching)")
@@ -62,26 +70,29 @@ def run(args: argparse.Namespace) -> int:
         profile = load_profile(args)
     except ArtGuardError as exc:
         return usage_error("embed", str(exc))
-    if args.invisible:
-        profile.invisible_watermark = True
     if not args.no_cmi and not profile.creator:
         return usage_error("embed", "no creator: pass --creator NAME or use --profile (see `artguard profile create`)")
+    # the mark's switch lives with the output settings; an old profile that turned it on still does
+    invisible = args.invisible if args.invisible is not None else (True if profile.invisible_watermark else None)
     options = EmbedOptions(
         profile=profile,
         write_cmi=not args.no_cmi,
         sign_c2pa=not args.no_c2pa,
-        invisible=profile.invisible_watermark,
         scrub=ScrubOptions(keep_gps=args.keep_gps, keep_private=args.keep_private),
         format=args.format,
         quality=args.quality,
         max_size=args.max_size,
     )
+    options.invisible = options.reencodes() if invisible is None else invisible
+    options.invisible_auto = invisible is None
     job = EmbedJob(
         list(args.inputs), args.output, options, jobs=args.jobs, force=args.force, suffix=args.suffix,
-        include_protected=args.include_protected,
+        include_protected=args.include_protected, name_template=args.rename,
     )
     try:
-        job.validate()
+        jobs = preset_jobs(job, [presets.get(key) for key in args.preset], invisible=invisible) if args.preset else [job]
+        for each in jobs:
+            each.validate()
     except ArtGuardError as exc:
         return usage_error("embed", str(exc))
     show_bar = sys.stderr.isatty() and not args.json
@@ -96,9 +107,9 @@ def run(args: argparse.Namespace) -> int:
             _draw_bar(progress)
 
     ctx = RunContext() if args.no_catalog else None
-    identity_exists = _identity_probe(options)
+    identity_exists = _identity_probe([each.options for each in jobs])
     had_identity = identity_exists()
-    summary = run_batch(job, on_event=on_event, cancel=cancel, ctx=ctx)
+    summary = run_batches(jobs, on_event=on_event, cancel=cancel, ctx=ctx)
     if not had_identity and identity_exists():
         print(
             f"artguard: created a signing identity for Content Credentials in {paths.identity_dir()} "
@@ -117,29 +128,29 @@ def run(args: argparse.Namespace) -> int:
             "elapsed": round(summary.elapsed, 3),
         })
     else:
-        print(_summary_text(summary, job))
+        print(_summary_text(summary, jobs))
     if summary.cancelled:
         return 130
     return summary.exit_code
 
 
-def _identity_probe(options: EmbedOptions):  # type: ignore[no-untyped-def]
+def _identity_probe(options: list[EmbedOptions]):  # type: ignore[no-untyped-def]
     """``exists()`` of the signing identity, imported only when this run may create one."""
-    if not (options.sign_c2pa or options.invisible):
+    if not any(o.sign_c2pa or o.invisible for o in options):
         return lambda: True
     from artguard.provenance.identity import exists
 
     return exists
 
 
-def _summary_text(summary: BatchSummary, job: EmbedJob) -> str:
+def _summary_text(summary: BatchSummary, jobs: list[EmbedJob]) -> str:
     """Counts, then where the files really are, then why files were skipped."""
     note = " (cancelled)" if summary.cancelled else ""
     outputs = [Path(r.output) for r in summary.results if r.status == "ok" and r.output]
     if len(outputs) == 1:
         where = str(outputs[0])
     else:
-        where = ", ".join(f"{root}{os.sep}" for root in job.output_roots())
+        where = ", ".join(f"{root}{os.sep}" for job in jobs for root in job.output_roots())
     lines = [
         f"{summary.count('ok')} written, {summary.count('skipped')} skipped, "
         f"{summary.count('error')} failed in {summary.elapsed:.1f} s{note} -> {where}"
