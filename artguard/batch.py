@@ -85,6 +85,7 @@ class EmbedJob:
     name_template: str = ""  # e.g. "{name}-{preset}-{n}"; empty: the input's name + suffix
     preset: str = ""  # the preset this job writes ({preset} in templates)
     crop_centres: dict[str, tuple[float, float]] = field(default_factory=dict)  # per input path
+    profile_overrides: dict[str, dict[str, str]] = field(default_factory=dict)  # per input path: {"title": ...}
 
     def validate(self) -> None:
         """Every option checked once, before any work and before any folder is made."""
@@ -97,6 +98,11 @@ class EmbedJob:
         _check_mark_files(self.options)
         if self.name_template:
             check_template(self.name_template)
+        allowed = {f.name for f in dataclasses.fields(self.options.profile) if f.type in ("str", str)}
+        for path, overrides in self.profile_overrides.items():
+            unknown = sorted(set(overrides) - allowed)
+            if unknown:
+                raise ArtGuardError(f"{path}: unknown rights field {unknown[0]!r}")
         out = Path(self.out_dir).resolve()
         if out.exists() and not out.is_dir():
             raise OutputError(f"output {self.out_dir} is a file, not a folder")
@@ -229,12 +235,17 @@ class _FileTask:
     settings_hash: str
     include_protected: bool = False
     crop_centres: dict[str, tuple[float, float]] = field(default_factory=dict)
+    profile_overrides: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __call__(self, src: Path, dst: Path) -> FileResult:
         options, settings_hash = self.options, self.settings_hash
         centre = self.crop_centres.get(str(src))
         if centre is not None and options.crop_aspect:  # this image's own crop placement
             options = dataclasses.replace(options, crop_centre=centre)
+        overrides = self.profile_overrides.get(str(src))
+        if overrides:  # this image's own title, description, ...
+            options = dataclasses.replace(options, profile=dataclasses.replace(options.profile, **overrides))
+        if options is not self.options:
             settings_hash = options.settings_hash()
         try:
             if not self.force and _up_to_date(src, dst, settings_hash, self.ctx):
@@ -313,6 +324,7 @@ def run_batch(
     task = _FileTask(
         job.options, ctx, job.force, job.options.settings_hash(), job.include_protected,
         {str(k): v for k, v in job.crop_centres.items()},
+        {str(k): v for k, v in job.profile_overrides.items()},
     )
 
     def finished(result: FileResult) -> None:

@@ -1,5 +1,7 @@
-"""Protect page: inputs with thumbnails, profile, watermark designer with live preview, output
-settings, then a batch with progress, ETA and cancel, and a results view.
+"""Protect page: inputs with thumbnails, profile, watermark designer with a live before/after
+preview (split or toggle, 1:1 zoom, a movable platform crop box), output settings and
+presets, then a batch with progress, ETA and cancel, and a results view. After a run the
+preview shows the file that was really written.
 """
 
 from __future__ import annotations
@@ -7,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -26,19 +29,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from artguard.batch import BatchSummary, EmbedJob, Progress
+from artguard.batch import PROTECTED_NOTE, BatchSummary, EmbedJob, Progress, preset_jobs
 from artguard.errors import ArtGuardError
 from artguard.gui.settings import GuiSettings
 from artguard.gui.widgets.file_list import FileList, dropped_paths
 from artguard.gui.widgets.hint import ERROR_STYLE
-from artguard.gui.widgets.image_view import ImageView
+from artguard.gui.widgets.compare_view import CompareView
 from artguard.gui.widgets.output_settings import OutputSettings
-from artguard.gui.widgets.preview import PreviewRenderer
+from artguard.gui.widgets.preview import PreviewRenderer, load_output
 from artguard.gui.widgets.profile_editor import ProfileEditor
 from artguard.gui.widgets.watermark_editor import WatermarkEditor
-from artguard.gui.workers import BatchWorker
+from artguard.gui.workers import BatchWorker, Task
 from artguard.pipeline import FileResult
 
+PRIMARY_STYLE = (
+    "QPushButton#primary { background: #2e7d4f; color: white; border-radius: 6px; padding: 6px 18px; }"
+    "QPushButton#primary:hover { background: #36945d; }"
+    "QPushButton#primary:disabled { background: #8fa89a; color: #e8efe9; }"
+)
 IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.webp *.tif *.tiff *.heic *.heif *.avif);;All files (*)"
 
 
@@ -99,17 +107,26 @@ class ProtectPage(QWidget):
         self.files.paths_added.connect(self._update_count)
         self.files.paths_dropped.connect(self.add_paths)
 
-        self.preview = ImageView("Add images, then pick one to preview the watermark on it.\n\nYou can also drop files and folders anywhere on this page.")
+        self.preview = CompareView("Add images, then pick one to preview the watermark on it.\n\nYou can also drop files and folders anywhere on this page.")
         self.preview.setAccessibleName("Watermark preview")
-        self.preview.setToolTip("How the watermark will look on the selected image")
+        self.preview.setToolTip(
+            "How the protected copy will look. Drag the split handle to compare; double-click or Ctrl+0 for 1:1; "
+            "drag the crop box to choose what a cropped platform copy shows."
+        )
+        self.preview.crop_moved.connect(self._crop_moved)
         self.renderer = PreviewRenderer(self)
         self.renderer.ready.connect(self._preview_ready)
+        self.renderer.source_ready.connect(self._source_ready)
         self.renderer.failed.connect(self._preview_failed)
         self.preview_caption = QLabel()
         self.preview_caption.setWordWrap(True)
+        self.crop_centres: dict[str, tuple[float, float]] = {}  # per image, where its crop box sits
+        self.outputs: dict[str, list[str]] = {}  # per image, the files the last run wrote
+        self._output_tasks: set[Task] = set()
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addLayout(self._view_bar())
         centre_layout.addWidget(self.preview, 1)
         centre_layout.addWidget(self.preview_caption)
 
@@ -134,13 +151,17 @@ class ProtectPage(QWidget):
         layout.addWidget(splitter, 1)
 
         run_row = QHBoxLayout()
-        self.protect_button = QPushButton("Protect")
+        self.protect_button = QPushButton("🛡  Protect")
+        self.protect_button.setObjectName("primary")
         self.protect_button.setToolTip("Write protected copies of every image in the list (Ctrl+Enter)")
         self.protect_button.setDefault(True)
-        self.protect_button.setMinimumWidth(140)
+        self.protect_button.setMinimumWidth(180)
+        self.protect_button.setMinimumHeight(40)
         font = self.protect_button.font()
         font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
         self.protect_button.setFont(font)
+        self.protect_button.setStyleSheet(PRIMARY_STYLE)
         self.protect_button.clicked.connect(self.start_batch)
         self.progress = QProgressBar()
         self.progress.setFormat("%v of %m")
@@ -181,6 +202,7 @@ class ProtectPage(QWidget):
         layout.addWidget(self.results)
 
         self.files.current_path_changed.connect(self._select)
+        self.output.changed.connect(self._output_changed)
         self.profile_editor.loaded.connect(self._profile_loaded)
         self.profile_editor.changed.connect(self._refresh_preview)
         self.watermark.changed.connect(self._watermark_changed)
@@ -188,6 +210,50 @@ class ProtectPage(QWidget):
         if settings.profile in self.profile_editor.store.names():
             self.profile_editor.reload(select=settings.profile)
         self._update_count()
+        self._output_changed()
+
+    def _view_bar(self) -> QHBoxLayout:
+        """After / Before / Split and 1:1, with shortcuts (Ctrl+B, Ctrl+Shift+B, Ctrl+0)."""
+        bar = QHBoxLayout()
+        self.view_buttons: dict[str, QToolButton] = {}
+        group = QButtonGroup(self)
+        group.setExclusive(True)
+        tips = {
+            "after": ("After", "The protected copy (Ctrl+B switches before/after)"),
+            "before": ("Before", "The original, untouched (Ctrl+B switches before/after)"),
+            "split": ("Split", "Original on the left, protected copy on the right; drag the handle (Ctrl+Shift+B)"),
+        }
+        for mode, (text, tip) in tips.items():
+            button = QToolButton()
+            button.setText(text)
+            button.setCheckable(True)
+            button.setToolTip(tip)
+            button.setAccessibleName(f"Show {text.lower()}")
+            button.clicked.connect(lambda _c=False, m=mode: self.preview.set_mode(m))
+            group.addButton(button)
+            self.view_buttons[mode] = button
+            bar.addWidget(button)
+        self.view_buttons["after"].setChecked(True)
+        self.preview.mode_changed.connect(lambda m: self.view_buttons[m].setChecked(True))
+        bar.addSpacing(12)
+        self.actual_size_button = QToolButton()
+        self.actual_size_button.setText("1:1")
+        self.actual_size_button.setCheckable(True)
+        self.actual_size_button.setToolTip("Show actual pixels (Ctrl+0 or double-click); drag to pan")
+        self.actual_size_button.setAccessibleName("Actual size")
+        self.actual_size_button.toggled.connect(self.preview.set_actual_size)
+        self.preview.zoom_changed.connect(self.actual_size_button.setChecked)
+        bar.addWidget(self.actual_size_button)
+        bar.addStretch(1)
+        for keys, slot in (
+            ("Ctrl+B", self.preview.toggle_before_after),
+            ("Ctrl+Shift+B", lambda: self.preview.set_mode("split")),
+            ("Ctrl+0", self.actual_size_button.toggle),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        return bar
 
     # ---- inputs -------------------------------------------------------------------------
     def add_paths(self, paths: list[Path]) -> int:
@@ -243,10 +309,54 @@ class ProtectPage(QWidget):
 
     # ---- preview ------------------------------------------------------------------------
     def _select(self, path: Path | None) -> None:
+        self.preview.set_images(None, None)
         self.renderer.set_source(path)
-        self.preview_caption.setText(f"Preview of {path.name}: the watermark as it will look." if path else "")
-        if path is not None:
+        self._apply_crop()
+        written = self.outputs.get(str(path), []) if path else []
+        if written:
+            self._show_output(path, written)
+        else:
+            self.preview_caption.setText(f"Preview of {path.name}: the watermark as it will look." if path else "")
+        if path is not None and not written:
             self._refresh_preview()
+
+    def _show_output(self, path: Path, written: list[str]) -> None:
+        """After a run: the real file on disk, decoded off the GUI thread."""
+        others = f" (and {len(written) - 1} more: {', '.join(Path(w).parent.name for w in written[1:])})" if len(written) > 1 else ""
+        self.preview_caption.setText(f"Protected copy on disk: {written[0]}{others}")
+        task = Task(load_output, Path(written[0]))
+        self._output_tasks.add(task)
+        key = str(path)
+
+        def shown(image: QImage) -> None:
+            self._output_tasks.discard(task)
+            current = self.files.currentItem()
+            if current is not None and current.data(Qt.ItemDataRole.UserRole) == key:
+                self.preview.set_after(image)
+
+        def failed(message: str) -> None:
+            self._output_tasks.discard(task)
+            self.preview_caption.setText(f"⚠ The protected copy cannot be shown: {message}")
+
+        task.signals.finished.connect(shown)
+        task.signals.failed.connect(failed)
+        task.start("preview")
+
+    def _output_changed(self) -> None:
+        self._apply_crop()
+
+    def _apply_crop(self) -> None:
+        source = self.renderer.source
+        centre = self.crop_centres.get(str(source), (0.5, 0.5)) if source else (0.5, 0.5)
+        aspect = self.output.crop_aspect()
+        self.preview.set_crop(aspect if not (source and self.outputs.get(str(source))) else None, centre)
+
+    def _crop_moved(self, centre: object) -> None:
+        if self.renderer.source is not None:
+            self.crop_centres[str(self.renderer.source)] = centre  # type: ignore[assignment]
+
+    def _source_ready(self, image: QImage) -> None:
+        self.preview.set_images(image, self.preview.after if not self.preview.after.isNull() else None)
 
     def _profile_loaded(self, profile: object) -> None:
         self.watermark.set_settings(self.profile_editor.profile().watermark)
@@ -264,7 +374,9 @@ class ProtectPage(QWidget):
         self.renderer.request(settings, profile.expand(settings.text, filename=self.renderer.source.name))
 
     def _preview_ready(self, image: QImage) -> None:
-        self.preview.set_image(image)
+        source = self.renderer.source
+        if source is None or not self.outputs.get(str(source)):
+            self.preview.set_after(image)
 
     def _preview_failed(self, message: str) -> None:
         self.preview_caption.setText(f"⚠ Preview not available: {message}")
@@ -284,9 +396,17 @@ class ProtectPage(QWidget):
             self.tabs.setCurrentIndex(2)
             return False
         profile = self.profile_editor.profile()
-        job = EmbedJob(list(self.files.roots), Path(folder).expanduser(), self.output.options(profile), suffix=self.output.suffix.text().strip())
+        job = EmbedJob(
+            list(self.files.roots), Path(folder).expanduser(), self.output.options(profile),
+            suffix=self.output.suffix.text().strip(), name_template=self.output.template.text().strip(),
+            crop_centres=dict(self.crop_centres), profile_overrides={k: dict(v) for k, v in self.files.details.items()},
+        )
+        chosen = self.output.chosen_presets()
         try:
-            worker = BatchWorker(job)
+            invisible = self.output.invisible_choice()
+            if invisible is None and profile.invisible_watermark:
+                invisible = True
+            worker = BatchWorker(preset_jobs(job, chosen, invisible=invisible) if chosen else job)
         except ArtGuardError as exc:
             self._show_problem(str(exc))
             return False
@@ -300,6 +420,7 @@ class ProtectPage(QWidget):
         worker.signals.finished.connect(self._on_finished)
         worker.signals.failed.connect(self._on_failed)
         self.files.reset_status()
+        self.outputs.clear()
         self.results.hide()
         self.progress.setRange(0, self.files.count())
         self.progress.setValue(0)
@@ -316,8 +437,19 @@ class ProtectPage(QWidget):
             self.eta_label.setText("Cancelling: finishing the images in progress…")
 
     def _on_progress(self, progress: Progress, result: FileResult) -> None:
-        detail = result.error if result.status == "error" else Path(result.output or "").name
-        self.files.set_status(result.input, result.status, detail or "")
+        if result.status == "ok" and result.output:
+            self.outputs.setdefault(result.input, []).append(result.output)
+        written = self.outputs.get(result.input, [])
+        if result.status == "error":
+            detail = result.error or ""
+        elif result.status == "skipped" and result.note:
+            detail = result.note
+        elif len(written) > 1:  # one copy per preset: name each by its folder
+            detail = ", ".join(f"{Path(w).parent.name}/{Path(w).name}" for w in written)
+        else:
+            detail = Path(result.output or "").name
+        if self.files.status(result.input) != "error":  # one preset's failure stays visible
+            self.files.set_status(result.input, result.status, detail)
         self.progress.setRange(0, progress.total)
         self.progress.setValue(progress.done)
         if self.worker is not None and self.worker.cancelled:
@@ -335,8 +467,11 @@ class ProtectPage(QWidget):
                 self.files.set_status(key, "cancelled")
         head = "Cancelled. " if summary.cancelled else ""
         parts = [f"✔ {ok} protected"]
-        if skipped:
-            parts.append(f"↷ {skipped} already up to date")
+        protected = sum(1 for r in summary.results if r.note == PROTECTED_NOTE)
+        if skipped - protected:
+            parts.append(f"↷ {skipped - protected} already up to date")
+        if protected:
+            parts.append(f"↷ {protected} already ArtGuard outputs (left alone)")
         if failed:
             parts.append(f"✖ {failed} failed")
         if summary.cancelled:
@@ -356,6 +491,9 @@ class ProtectPage(QWidget):
         self.eta_label.setText("Cancelled" if summary.cancelled else "Done")
         self.results.show()
         self._end_batch()
+        current = self.files.currentItem()
+        if current is not None:
+            self._select(Path(current.data(Qt.ItemDataRole.UserRole)))
         self.batch_finished.emit(summary)
         self.message.emit(self.summary_label.text())
 

@@ -28,12 +28,24 @@ def load_proxy(path: Path, side: int = PROXY_SIDE) -> Image.Image:
     return img if img.mode in ("RGB", "RGBA") else imaging.to_rgb(img)
 
 
+def load_proxy_pair(path: Path) -> tuple[Image.Image, QImage]:
+    """The proxy to stamp, and the same picture for the "before" side of the compare view."""
+    img = load_proxy(path)
+    return img, to_qimage(img)
+
+
+def load_output(path: Path) -> QImage:
+    """A written output, as it is on disk (after protecting, the preview shows the real file)."""
+    return to_qimage(load_proxy(path))
+
+
 def stamp(proxy: Image.Image, settings: WatermarkSettings, text: str) -> QImage:
     return to_qimage(render_preview(proxy, settings, text=text) if settings.enabled() else proxy)
 
 
 class PreviewRenderer(QObject):
     ready = Signal(QImage)
+    source_ready = Signal(QImage)  # the unmarked proxy: the compare view's "before"
     failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -55,7 +67,7 @@ class PreviewRenderer(QObject):
             self.ready.emit(QImage())
             return
         token = self._token
-        self._run(Task(load_proxy, path), lambda img: self._proxy_loaded(token, img))
+        self._run(Task(load_proxy_pair, path), lambda pair: self._proxy_loaded(token, pair))
 
     def request(self, settings: WatermarkSettings, text: str) -> None:
         if self._want is None:
@@ -63,9 +75,10 @@ class PreviewRenderer(QObject):
         self._want = self._last = (settings, text)
         self._kick()
 
-    def _proxy_loaded(self, token: int, img: Image.Image) -> None:
+    def _proxy_loaded(self, token: int, pair: tuple[Image.Image, QImage]) -> None:
         if token == self._token:
-            self.proxy = img
+            self.proxy = pair[0]
+            self.source_ready.emit(pair[1])
             if self._want is None and self._last is not None:
                 self._want, self._asked_at = self._last, time.perf_counter()
             self._kick()
