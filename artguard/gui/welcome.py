@@ -70,7 +70,12 @@ class WelcomeWizard(QWizard):
         form.addRow("&Website:", self.website)
         form.addRow("Mostly &made as:", self.source)
         form.addRow(self.no_ai)
+        self.why_next = hint("")
+        self.why_next.setAccessibleName("Why Next is not available")
+        form.addRow(self.why_next)
         you.registerField("creator*", self.creator)
+        self.creator.textChanged.connect(self._explain_next)
+        self._explain_next()
         self.addPage(you)
 
         sign = QWizardPage()
@@ -86,6 +91,12 @@ class WelcomeWizard(QWizard):
         ))
         sign_layout.addStretch(1)
         self.addPage(sign)
+
+    def _explain_next(self) -> None:
+        """Next stays off until there is a name; say so instead of leaving a dead button."""
+        missing = not self.creator.text().strip()
+        self.why_next.setText("Type your name (or artist name) to continue: it goes into every image you protect." if missing else "")
+        self.why_next.setVisible(missing)
 
     def profile(self) -> RightsProfile:
         profile = RightsProfile(
