@@ -49,6 +49,19 @@ STATUS_TEXT = {
 STATUS_COLOURS = {"ok": "#2e9d4f", "error": "#d64545", "skipped": "#8a8d93"}
 
 
+def status_lines(name: str, status: str, detail: str, metrics: QFontMetrics, width: int) -> tuple[str, str, str]:
+    """What a list row shows in ``width`` pixels: the name shortened in the middle, the
+    status word whole, and the detail after it shortened at the end (or left out)."""
+    label = STATUS_TEXT.get(status, status)
+    name_line = metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width)
+    room = width - metrics.horizontalAdvance(label)
+    joiner = ": " if status in ("error", "skipped") else " → "
+    detail_line = ""
+    if detail and room > metrics.horizontalAdvance(joiner + "…") + metrics.horizontalAdvance("…") * 3:
+        detail_line = metrics.elidedText(joiner + detail, Qt.TextElideMode.ElideRight, room)
+    return name_line, label, detail_line
+
+
 class FileItemDelegate(QStyledItemDelegate):
     """Two lines per image: the file name (shortened in the middle when it must be) and the
     status word in full, then its detail shortened at the end. A cut never lands in the
@@ -72,25 +85,21 @@ class FileItemDelegate(QStyledItemDelegate):
         if title:
             name = f"{name} — “{title}”"
         status = index.data(STATUS_ROLE) or "waiting"
-        label = STATUS_TEXT.get(status, status)
-        detail = index.data(DETAIL_ROLE) or ""
+        name_line, label, detail_line = status_lines(name, status, index.data(DETAIL_ROLE) or "", metrics, rect.width())
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         role = option.palette.ColorRole.HighlightedText if selected else option.palette.ColorRole.Text
         painter.save()
         painter.setFont(option.font)
         painter.setPen(option.palette.color(role))
-        painter.drawText(QRect(rect.left(), top, rect.width(), line), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, rect.width()))
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(QRect(rect.left(), top, rect.width(), line), align, name_line)
         colour = STATUS_COLOURS.get(status)
         painter.setPen(QColor(colour) if colour and not selected else option.palette.color(role))
-        status_width = min(metrics.horizontalAdvance(label), rect.width())
-        painter.drawText(QRect(rect.left(), top + line, status_width, line), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
-        room = rect.width() - status_width
-        if detail and room > metrics.horizontalAdvance(" → …"):
-            joiner = ": " if status in ("error", "skipped") else " → "
-            shown = metrics.elidedText(joiner + detail, Qt.TextElideMode.ElideRight, room)
+        label_width = metrics.horizontalAdvance(label)
+        painter.drawText(QRect(rect.left(), top + line, label_width, line), align, label)
+        if detail_line:
             painter.setPen(option.palette.color(option.palette.ColorRole.PlaceholderText) if not selected else option.palette.color(role))
-            painter.drawText(QRect(rect.left() + status_width, top + line, room, line), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+            painter.drawText(QRect(rect.left() + label_width, top + line, rect.width() - label_width, line), align, detail_line)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
