@@ -9,6 +9,7 @@ Thumbnails load in the worker pool, never on the GUI thread.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,16 @@ def field_value(pub: Publication, name: str) -> str:
         if value:
             return value.removeprefix('lang="x-default" ')
     return ""
+
+
+def export_label(pub: Publication, members: list[Publication]) -> str:
+    """An export named by what tells it apart from its siblings (the preset folder first)."""
+    out = Path(pub.output.path)
+    outputs = {m.output.path for m in members}
+    if len(outputs) > 1:
+        common = os.path.commonpath(list(outputs))
+        return Path(os.path.relpath(out, common)).as_posix()
+    return f"{out.parent.name}/{out.name}"
 
 
 def group_by_original(pubs: list[Publication]) -> list[tuple[Publication, list[Publication]]]:
@@ -233,9 +244,8 @@ class CatalogPage(QWidget):
             top.setData(0, PUB_ROLE, first)
             self.tree.addTopLevelItem(top)
             for pub in members:
-                out = Path(pub.output.path)
                 child = QTreeWidgetItem([
-                    f"{out.parent.name}/{out.name}", field_value(pub, "title"), field_value(pub, "creator"),
+                    export_label(pub, members), field_value(pub, "title"), field_value(pub, "creator"),
                     _when(pub.published_at), pub.output.format.upper(), f"{pub.output.width}×{pub.output.height}",
                     "✔ signed" if pub.c2pa_label else "– none",
                 ])

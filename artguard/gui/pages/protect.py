@@ -151,7 +151,7 @@ class ProtectPage(QWidget):
         layout.addWidget(splitter, 1)
 
         run_row = QHBoxLayout()
-        self.protect_button = QPushButton("🛡  Protect")
+        self.protect_button = QPushButton("Protect")
         self.protect_button.setObjectName("primary")
         self.protect_button.setToolTip("Write protected copies of every image in the list (Ctrl+Enter)")
         self.protect_button.setDefault(True)
@@ -322,7 +322,7 @@ class ProtectPage(QWidget):
 
     def _show_output(self, path: Path, written: list[str]) -> None:
         """After a run: the real file on disk, decoded off the GUI thread."""
-        others = f" (and {len(written) - 1} more: {', '.join(Path(w).parent.name for w in written[1:])})" if len(written) > 1 else ""
+        others = f" (and {len(written) - 1} more: {', '.join(self._where(w) for w in written[1:])})" if len(written) > 1 else ""
         self.preview_caption.setText(f"Protected copy on disk: {written[0]}{others}")
         task = Task(load_output, Path(written[0]))
         self._output_tasks.add(task)
@@ -341,6 +341,13 @@ class ProtectPage(QWidget):
         task.signals.finished.connect(shown)
         task.signals.failed.connect(failed)
         task.start("preview")
+
+    def _where(self, written: str) -> str:
+        """An output named by its path inside the output folder (the preset folder first)."""
+        try:
+            return Path(written).relative_to(Path(self.output.folder.text().strip()).expanduser()).as_posix()
+        except ValueError:
+            return Path(written).name
 
     def _output_changed(self) -> None:
         self._apply_crop()
@@ -444,8 +451,8 @@ class ProtectPage(QWidget):
             detail = result.error or ""
         elif result.status == "skipped" and result.note:
             detail = result.note
-        elif len(written) > 1:  # one copy per preset: name each by its folder
-            detail = ", ".join(f"{Path(w).parent.name}/{Path(w).name}" for w in written)
+        elif len(written) > 1:  # one copy per preset: name each by its preset folder
+            detail = ", ".join(self._where(w) for w in written)
         else:
             detail = Path(result.output or "").name
         if self.files.status(result.input) != "error":  # one preset's failure stays visible
@@ -533,8 +540,14 @@ class ProtectPage(QWidget):
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
+    """A tab's form at its natural height, top-aligned (spare space goes below, not between rows)."""
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(widget)
+    column.addStretch(1)
     area = QScrollArea()
-    area.setWidget(widget)
+    area.setWidget(holder)
     area.setWidgetResizable(True)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setFrameShape(QFrame.Shape.NoFrame)

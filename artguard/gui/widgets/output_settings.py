@@ -77,13 +77,16 @@ class OutputSettings(QWidget):
             "Tick none to use the custom format and size below."
         )
         for preset in presets.all_presets():
-            item = QListWidgetItem(f"{preset.label}  ·  {preset.describe()}")
+            item = QListWidgetItem(f"{preset.label}\n{preset.describe()}")
             item.setData(Qt.ItemDataRole.UserRole, preset.key)
-            item.setToolTip(preset.note)
+            item.setToolTip(f"{preset.label}: {preset.describe()}\n{preset.note}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.presets.addItem(item)
-        self.presets.setMaximumHeight(self.presets.sizeHintForRow(0) * 6 + 8)
+        self.presets.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.presets.setWordWrap(True)
+        self.presets.setMinimumHeight(self.presets.sizeHintForRow(0) * 5 + 8)
+        self.presets.setMaximumHeight(self.presets.sizeHintForRow(0) * 5 + 8)
         self.presets.itemChanged.connect(self._refresh)
         form.addRow("&Post to:", self.presets)
 

@@ -10,7 +10,7 @@ import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -207,6 +207,10 @@ class WatermarkEditor(QWidget):
         self.colour.setText(colour.name())
         swatch = QPixmap(18, 18)
         swatch.fill(colour)
+        painter = QPainter(swatch)
+        painter.setPen(QColor("#7a7a7a"))  # a white or black swatch stays visible on any palette
+        painter.drawRect(0, 0, 17, 17)
+        painter.end()
         self.colour.setIcon(QIcon(swatch))
         self.colour.setAccessibleName(f"Text colour {colour.name()}")
 
