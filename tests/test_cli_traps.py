@@ -131,6 +131,7 @@ def test_inspect_starts_with_a_rights_summary_in_words(make_image, tmp_path, cap
     assert "AI use:" in summary and "not allowed" in summary
     assert "Content Credentials (C2PA):" in summary and "signed and valid" in summary
     assert "Invisible mark:" in summary and "image id" in summary and "owner id" in summary
+    assert "(your identity)" in summary
     assert lines.index("  All embedded fields:") > lines.index(next(l for l in lines if "Invisible mark:" in l))
 
 

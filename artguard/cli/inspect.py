@@ -72,11 +72,22 @@ def _rights_summary(report: dict) -> list[str]:
     lines.append(f"  {'Content Credentials (C2PA):':<30} {C2PA_WORDS.get(c2pa['state'], c2pa['state'])}")
     mark = report["watermark"]
     if mark.get("id") is not None:
-        shown = f"image id {mark['id']}, owner id {mark.get('owner_id')}"
+        mine = " (your identity)" if mark.get("owner_id") == _own_owner_id() else ""
+        shown = f"image id {mark['id']}, owner id {mark.get('owner_id')}{mine}"
     else:
         shown = f"none found ({mark['reason']})" if mark.get("reason") else "none found"
     lines.append(f"  {'Invisible mark:':<30} {shown}")
     return lines
+
+
+def _own_owner_id() -> int | None:
+    """The owner id of this machine's signing identity, if there is one that loads."""
+    from artguard.provenance.identity import exists, load_identity
+
+    try:
+        return load_identity().owner_id if exists() else None
+    except ArtGuardError:
+        return None
 
 
 def _text(report: dict) -> str:

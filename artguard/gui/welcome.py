@@ -22,6 +22,15 @@ from artguard.profile import SOURCE_TYPE_LABELS, ProfileStore, RightsProfile
 from artguard.provenance.identity import exists as identity_exists
 
 
+class _NamePage(QWizardPage):
+    """Complete once the name has a visible character (spaces alone are not a name)."""
+
+    creator: QLineEdit
+
+    def isComplete(self) -> bool:
+        return bool(self.creator.text().strip())
+
+
 class WelcomeWizard(QWizard):
     """Three short pages; ``accept()`` writes the profile and (if asked) the identity."""
 
@@ -48,7 +57,7 @@ class WelcomeWizard(QWizard):
         layout.addWidget(text)
         self.addPage(intro)
 
-        you = QWizardPage()
+        you = _NamePage()
         you.setTitle("About you")
         you.setSubTitle("This goes into every protected image. You can change it later on the Protect page.")
         form = QFormLayout(you)
@@ -73,8 +82,9 @@ class WelcomeWizard(QWizard):
         self.why_next = hint("")
         self.why_next.setAccessibleName("Why Next is not available")
         form.addRow(self.why_next)
-        you.registerField("creator*", self.creator)
+        you.creator = self.creator
         self.creator.textChanged.connect(self._explain_next)
+        self.creator.textChanged.connect(you.completeChanged)
         self._explain_next()
         self.addPage(you)
 

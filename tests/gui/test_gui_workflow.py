@@ -222,6 +222,8 @@ def test_the_welcome_says_why_next_is_disabled(qtbot):
     next_button = wizard.button(wizard.WizardButton.NextButton)
     assert not next_button.isEnabled()
     assert wizard.why_next.isVisible() and "name" in wizard.why_next.text()
+    qtbot.keyClicks(wizard.creator, "   ")
+    assert not next_button.isEnabled() and wizard.why_next.isVisible(), "spaces are not a name"
     qtbot.keyClicks(wizard.creator, "Mira")
     assert next_button.isEnabled() and not wizard.why_next.isVisible()
 
