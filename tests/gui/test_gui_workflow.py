@@ -260,3 +260,20 @@ def test_catalog_groups_exports_under_their_original_with_thumbnails(window, qtb
     qtbot.waitUntil(lambda: tree.topLevelItemCount() == 1, timeout=3000)
     tree.topLevelItem(0).setSelected(True)
     assert len(catalog.selected()) == 2, "an original stands for all its exports"
+
+
+def test_the_custom_settings_save_as_a_preset_of_ones_own(window, qtbot, artguard_home):
+    output = window.protect.output
+    window.protect.tabs.setCurrentIndex(2)
+    output.format.setCurrentIndex(output.format.findData("webp"))
+    output.max_size.setValue(1500)
+    qtbot.keyClicks(output.preset_name, "My shop")
+    qtbot.mouseClick(output.save_preset_button, Qt.MouseButton.LeftButton)
+    saved = artguard_home / "presets" / "my-shop.json"
+    assert saved.is_file()
+    assert [p.key for p in output.chosen_presets()] == ["my-shop"]
+    assert output.chosen_presets()[0].describe() == "1500 px, WEBP q90"
+    assert "Saved preset" in output.preset_message.text()
+    qtbot.keyClicks(output.preset_name, "site")
+    qtbot.mouseClick(output.save_preset_button, Qt.MouseButton.LeftButton)
+    assert "built-in" in output.preset_message.text()

@@ -76,13 +76,7 @@ class OutputSettings(QWidget):
             "Tick where you will post: each ticked platform gets its own folder of copies sized for it. "
             "Tick none to use the custom format and size below."
         )
-        for preset in presets.all_presets():
-            item = QListWidgetItem(f"{preset.label}\n{preset.describe()}")
-            item.setData(Qt.ItemDataRole.UserRole, preset.key)
-            item.setToolTip(f"{preset.label}: {preset.describe()}\n{preset.note}")
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.presets.addItem(item)
+        self._fill_presets()
         self.presets.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.presets.setWordWrap(True)
         self.presets.setMinimumHeight(self.presets.sizeHintForRow(0) * 5 + 8)
@@ -110,6 +104,19 @@ class OutputSettings(QWidget):
         self.max_size.setToolTip("Shrink so the long edge is at most this many pixels (web copies); never enlarges")
         self.max_size.valueChanged.connect(self._refresh)
         form.addRow("Max si&ze:", self.max_size)
+
+        self.preset_name = QLineEdit()
+        self.preset_name.setPlaceholderText("name, e.g. my-shop")
+        self.preset_name.setToolTip("Save the format, quality and size above as a preset of your own")
+        self.preset_name.setAccessibleName("New preset name")
+        self.save_preset_button = QPushButton("Save as preset")
+        self.save_preset_button.setToolTip("Your presets are kept with your other ArtGuard settings and listed above")
+        self.save_preset_button.clicked.connect(self.save_preset)
+        form.addRow("Own preset:", row(self.preset_name, self.save_preset_button))
+        self.preset_message = hint(self._preset_problem)
+        if self._preset_problem:
+            self.preset_message.setStyleSheet(ERROR_STYLE)
+        form.addRow(self.preset_message)
 
         self.invisible = QComboBox()
         self.invisible.addItem("Automatic: in web copies, not in lossless ones", "auto")
@@ -156,6 +163,29 @@ class OutputSettings(QWidget):
         self.invisible_state.setText(self._invisible_words())
         self.changed.emit()
 
+    def save_preset(self) -> presets.Preset | None:
+        """The custom settings as a user preset (saved under ARTGUARD_HOME), ticked at once."""
+        key = self.preset_name.text().strip().lower().replace(" ", "-")
+        preset = presets.Preset(
+            key, self.preset_name.text().strip() or key, self.format.currentData(), self.quality.value(),
+            self.max_size.value() or None, None, "Saved from the app.",
+        )
+        try:
+            if any(p.key == key for p in presets.BUILTIN):
+                raise ArtGuardError(f"{key!r} is a built-in preset: choose another name")
+            presets.save(preset)
+        except ArtGuardError as exc:
+            self.preset_message.setText(f"⚠ {exc}")
+            self.preset_message.setStyleSheet(ERROR_STYLE)
+            return None
+        ticked = [p.key for p in self.chosen_presets()] + [key]
+        self._fill_presets()
+        self.set_presets(ticked)
+        self.preset_name.clear()
+        self.preset_message.setStyleSheet("")
+        self.preset_message.setText(f"Saved preset “{preset.label}”: {preset.describe()}.")
+        return preset
+
     def template_problem_text(self) -> str:
         from artguard.batch import check_template
 
@@ -167,13 +197,33 @@ class OutputSettings(QWidget):
             return str(exc)
         return ""
 
+    def _fill_presets(self) -> None:
+        try:
+            found, self._preset_problem = presets.all_presets(), ""
+        except ArtGuardError as exc:  # a damaged preset file: the built-in ones still work
+            found, self._preset_problem = list(presets.BUILTIN), f"⚠ {exc}"
+        self.presets.blockSignals(True)
+        self.presets.clear()
+        for preset in found:
+            item = QListWidgetItem(f"{preset.label}\n{preset.describe()}")
+            item.setData(Qt.ItemDataRole.UserRole, preset.key)
+            item.setToolTip(f"{preset.label}: {preset.describe()}\n{preset.note}")
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.presets.addItem(item)
+        self.presets.blockSignals(False)
+
     def chosen_presets(self) -> list[presets.Preset]:
         keys = [
             self.presets.item(i).data(Qt.ItemDataRole.UserRole)
             for i in range(self.presets.count())
             if self.presets.item(i).checkState() == Qt.CheckState.Checked
         ]
-        return [p for p in presets.all_presets() if p.key in keys]
+        try:
+            known = presets.all_presets()
+        except ArtGuardError:
+            known = list(presets.BUILTIN)
+        return [p for p in known if p.key in keys]
 
     def set_presets(self, keys: list[str]) -> None:
         for i in range(self.presets.count()):
