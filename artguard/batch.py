@@ -401,7 +401,8 @@ def run_batches(
 
         before = (offset, merged.count("ok"), merged.count("skipped"), merged.count("error"), merged.elapsed)
 
-        def forward(progress: Progress, result: FileResult, base: tuple = before) -> None:
+        def forward(progress: Progress, result: FileResult, base: tuple = before, preset: str = job.preset) -> None:
+            result.preset = preset or None
             if on_event:
                 on_event(dataclasses.replace(
                     progress, done=progress.done + base[0], total=sum(totals), ok=progress.ok + base[1],

@@ -48,6 +48,7 @@ class EmbedOptions:
     max_size: int | None = None
     crop_aspect: tuple[int, int] | None = None  # (w, h): crop to this shape before resizing
     crop_centre: tuple[float, float] = (0.5, 0.5)  # where the crop box sits (image fractions)
+    max_bytes: int | None = None  # a platform's upload limit: JPEG/WebP quality is lowered to fit
 
     def validate(self) -> None:
         self.profile.validate()
@@ -127,7 +128,8 @@ class FileResult:
     c2pa_label: str | None = None
     watermark_id: int | None = None
     publication_id: int | None = None
-    note: str | None = None  # why a file was skipped
+    note: str | None = None  # why a file was skipped, or what was left out
+    preset: str | None = None  # the platform preset this copy was made for
     bytes_written: int = 0
 
     def to_json(self) -> dict[str, object]:
@@ -195,6 +197,8 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
             note=rendered.note,
             bytes_written=written,
         )
+        if options.max_bytes and written > options.max_bytes:
+            result.note = f"{written:,} bytes: over the platform's {options.max_bytes:,}-byte limit even at quality {MIN_FIT_QUALITY}"
         if ctx.catalog is not None:  # recorded before the rename: no output without its record
             result.publication_id = _record(src, data, source_format, dst, written, result, rendered, options, ctx)
     return result
@@ -250,7 +254,7 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
                 if not options.invisible_auto:
                     raise
                 rendered.note = f"no invisible mark: {exc}"
-        encoded = imaging.encode(img, out_fmt, quality=options.quality, icc_profile=decoded.icc_profile)
+        encoded = _encode_within(img, out_fmt, options, decoded.icc_profile)
         plan = WritePlan(values={}, scrub=options.scrub, copy_from=data, new_size=img.size)
     else:
         size = imaging.probe(data, check_complete=not head_only)
@@ -268,6 +272,25 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
     if options.sign_c2pa:
         _sign(rendered, data, source_format, src, options, ctx)
     return rendered
+
+
+MIN_FIT_QUALITY = 50
+_METADATA_RESERVE = 24_000  # EXIF/IPTC/XMP written after encoding
+_C2PA_RESERVE = 120_000  # the signed manifest with its JPEG thumbnail
+
+
+def _encode_within(img: Image.Image, fmt: str, options: EmbedOptions, icc_profile: bytes | None) -> bytes:
+    """Encode; with a platform byte limit, step the quality down until the file (with room
+    for metadata and Content Credentials) fits, never below MIN_FIT_QUALITY."""
+    quality = options.quality
+    encoded = imaging.encode(img, fmt, quality=quality, icc_profile=icc_profile)
+    if not options.max_bytes or fmt not in ("jpeg", "webp"):
+        return encoded
+    budget = options.max_bytes - _METADATA_RESERVE - (_C2PA_RESERVE if options.sign_c2pa else 0)
+    while len(encoded) > budget and quality > MIN_FIT_QUALITY:
+        quality = max(MIN_FIT_QUALITY, quality - 8)
+        encoded = imaging.encode(img, fmt, quality=quality, icc_profile=icc_profile)
+    return encoded
 
 
 def _crop(img: Image.Image, options: EmbedOptions) -> Image.Image:

@@ -42,6 +42,7 @@ class Preset:
     aspect: tuple[int, int] | None = None
     note: str = ""  # what it is for, and where the numbers come from
     builtin: bool = False
+    max_bytes: int | None = None  # the platform's upload limit (quality is lowered to fit)
 
     @property
     def lossless(self) -> bool:
@@ -57,6 +58,8 @@ class Preset:
             raise ArtGuardError("preset quality must be between 1 and 100")
         if self.max_size is not None and self.max_size < 16:
             raise ArtGuardError("preset size must be at least 16 pixels")
+        if self.max_bytes is not None and self.max_bytes < 50_000:
+            raise ArtGuardError("preset byte limit must be at least 50000")
         if self.aspect is not None and (len(self.aspect) != 2 or min(self.aspect) <= 0):
             raise ArtGuardError("preset aspect must be two positive numbers, e.g. 4:5")
 
@@ -69,6 +72,8 @@ class Preset:
             parts.append(f"{self.aspect[0]}:{self.aspect[1]} crop")
         fmt = {"keep": "same format"}.get(self.format, self.format.upper())
         parts.append(f"{fmt} q{self.quality}" if self.format in ("jpeg", "webp") else fmt)
+        if self.max_bytes:
+            parts.append(f"≤ {self.max_bytes / 1e6:g} MB")
         return ", ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,14 +102,18 @@ BUILTIN: tuple[Preset, ...] = (
            "(portraitsrefined.com/instagram-profile-picture-size, pixextender.com/blog/instagram-post-size).", True),
     Preset("x", "X (Twitter)", "jpeg", 90, 2048, None,
            "Long edge 2048 px, under X's 5 MB image limit; X accepts JPEG, PNG and WebP "
-           "(docs.getlate.dev/resources/media-guidelines/twitter, screensnap.pro/blog/twitter-image-size-guide).", True),
+           "(docs.getlate.dev/resources/media-guidelines/twitter, screensnap.pro/blog/twitter-image-size-guide).",
+           True, 5_000_000),
     Preset("bluesky", "Bluesky", "jpeg", 85, 2000, None,
-           "Long edge 2000 px and at most 2,000,000 bytes a blob (the limit was 1,000,000 until "
-           "2026; 4000 px is being rolled out): bluesky-social/social-app#10073, bluesky-social/bsky-docs#417.", True),
+           "Long edge 2000 px. Blobs were capped at 976.56 KB (\"BlobTooLarge\", bluesky-social/atproto#1737); "
+           "2026 raised it to 2,000,000 bytes and 4000 px (bluesky-social/bsky-docs#417, social-app#10073). "
+           "Copies are kept under 1 MB so they post on servers and clients with either limit.",
+           True, 1_000_000),
     Preset("mastodon", "Mastodon", "jpeg", 90, 2560, None,
            "mastodon.social allows 16 MB and 33,177,600 pixels an image (its /api/v2/instance, "
-           "mastodon/mastodon discussion #26709); other servers set their own limits, "
-           "so a 2560 px long edge stays well inside them.", True),
+           "mastodon/mastodon discussion #26709); the long-standing default was 8 MB, and other servers "
+           "set their own, so copies stay under 8 MB at 2560 px.",
+           True, 8_000_000),
     Preset("artstation", "ArtStation", "jpeg", 95, 3840, None,
            "ArtStation shows images at 1920 px wide (JPEG q90) and serves 3840 px ('4k') "
            "copies to large screens (ArtStation help via mikf/gallery-dl#1422, danbooru/danbooru#4330).", True),
@@ -173,6 +182,7 @@ def apply(preset: Preset, options: EmbedOptions, *, invisible: bool | None = Non
     lossless metadata-only one."""
     made = dataclasses.replace(
         options, format=preset.format, quality=preset.quality, max_size=preset.max_size, crop_aspect=preset.aspect,
+        max_bytes=preset.max_bytes,
     )
     made.invisible = made.reencodes() if invisible is None else invisible
     made.invisible_auto = invisible is None

@@ -76,6 +76,7 @@ def test_several_presets_write_one_folder_each_and_the_mark_follows_reencoding(m
                      "--preset", "instagram-square", "--preset", "site", "--preset", "archive")
     by_folder = {Path(f["output"]).parent.name: f for f in doc["files"]}
     assert set(by_folder) == {"instagram-square", "site", "archive"}
+    assert all(entry["preset"] == folder for folder, entry in by_folder.items())
     square = Path(by_folder["instagram-square"]["output"])
     with Image.open(square) as img:
         assert img.size == (900, 900) and img.format == "JPEG"  # never enlarged past the source
@@ -139,3 +140,25 @@ def test_rename_templates_name_outputs_by_preset_and_number(make_image, tmp_path
     assert sorted(Path(f["output"]).name for f in doc["files"]) == ["a-bluesky-1.jpg", "b-bluesky-2.jpg"]
     code = main(["embed", str(tmp_path / "in"), "-o", str(tmp_path / "x"), "--creator", "Z", "--rename", "{title}"])
     assert code == 2 and "unknown field in name template: {title}" in capsys.readouterr().err
+
+
+def test_a_platform_byte_limit_lowers_the_quality_until_the_copy_fits(tmp_path, capsys) -> None:
+    from tests.images import textured
+
+    grain = np.random.default_rng(3).normal(0, 16, (1500, 2000, 3))
+    noisy = (np.asarray(textured(2000, 1500, 1, "RGB"), dtype=np.float64) + grain).clip(0, 255).astype(np.uint8)
+    src = tmp_path / "in" / "grainy.png"
+    src.parent.mkdir()
+    Image.fromarray(noisy).save(src)
+    import io
+
+    plain = io.BytesIO()
+    Image.fromarray(noisy).save(plain, "JPEG", quality=85)
+    assert len(plain.getvalue()) > 1_000_000, "the test image must be too big at the preset's quality"
+    code = main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Zoë", "--preset", "bluesky", "--json"])
+    entry = json.loads(capsys.readouterr().out)["files"][0]
+    assert code == 0 and "note" not in entry
+    out = Path(entry["output"])
+    assert 500_000 < out.stat().st_size <= 1_000_000
+    assert Image.open(out).size == (2000, 1500)
+    assert read_metadata(out).get("Xmp.dc.creator") == "Zoë"

@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--format", choices=OUTPUT_FORMATS)
     a.add_argument("--quality", type=int)
     a.add_argument("--max-size", type=int, metavar="PX", help="long edge after cropping")
+    a.add_argument("--max-bytes", type=int, metavar="N", help="the platform's upload limit in bytes (quality is lowered to fit)")
     a.add_argument("--aspect", metavar="W:H", help="crop to this shape first, e.g. 4:5 (none: no crop)")
     a.add_argument("--note", help="what the preset is for")
     add_common(a, json_flag=False)
@@ -51,7 +52,7 @@ def _save(args: argparse.Namespace) -> int:
     try:
         base = presets.get(args.base) if args.base else presets.Preset(args.name, args.name)
         changes: dict[str, object] = {"key": args.name, "label": args.label or args.name, "builtin": False}
-        for name in ("format", "quality", "max_size", "note"):
+        for name in ("format", "quality", "max_size", "max_bytes", "note"):
             if getattr(args, name) is not None:
                 changes[name] = getattr(args, name)
         if args.aspect is not None:
