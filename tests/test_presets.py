@@ -162,3 +162,19 @@ def test_a_platform_byte_limit_lowers_the_quality_until_the_copy_fits(tmp_path, 
     assert 500_000 < out.stat().st_size <= 1_000_000
     assert Image.open(out).size == (2000, 1500)
     assert read_metadata(out).get("Xmp.dc.creator") == "Zoë"
+
+
+def test_the_command_line_places_the_crop_by_name(make_image, tmp_path, capsys) -> None:
+    src = make_image("in/wide.png", 1200, 600, seed=6)
+    doc = embed_json(capsys, str(src), "-o", str(tmp_path / "out"), "--preset", "instagram-square",
+                     "--crop-position", "right", "--no-invisible")
+    with Image.open(doc["files"][0]["output"]) as img, Image.open(src) as original:
+        got = np.asarray(img.convert("RGB"), dtype=np.float32)
+        right = np.asarray(original.convert("RGB").crop((600, 0, 1200, 600)), dtype=np.float32)
+        left = np.asarray(original.convert("RGB").crop((0, 0, 600, 600)), dtype=np.float32)
+    assert got.shape == (600, 600, 3)
+    assert np.abs(got - right).mean() < np.abs(got - left).mean() / 2
+    with pytest.raises(SystemExit) as usage:
+        main(["embed", str(src), "-o", str(tmp_path / "x"), "--creator", "Z", "--crop-position", "middle"])
+    assert usage.value.code == 2 and "--crop-position" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()

@@ -46,6 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--preset", action="append", metavar="NAME", default=[],
         help="platform preset (repeatable; each writes OUTDIR/NAME/): see `artguard preset list`",
     )
+    p.add_argument(
+        "--crop-position", metavar="WHERE", default="center", type=_crop_position,
+        help="where a preset's crop (e.g. Instagram 4:5) sits: center, top, bottom, left, right, top-left, ... or X,Y fractions (0.3,0.5)",
+    )
     p.add_argument("--rename", metavar="TEMPLATE", default="", help="output names from a template: {name} {n} {preset} {date} {suffix}, e.g. {name}-{preset}-{n}")
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel workers (default: one per core)")
     p.add_argument("--force", action="store_true", help="redo files already up to date; replace existing outputs")
@@ -82,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
         format=args.format,
         quality=args.quality,
         max_size=args.max_size,
+        crop_centre=args.crop_position,
     )
     options.invisible = options.reencodes() if invisible is None else invisible
     options.invisible_auto = invisible is None
@@ -132,6 +137,23 @@ def run(args: argparse.Namespace) -> int:
     if summary.cancelled:
         return 130
     return summary.exit_code
+
+
+_NAMED_CENTRES = {"center": (0.5, 0.5), "centre": (0.5, 0.5), "top": (0.5, 0.0), "bottom": (0.5, 1.0), "left": (0.0, 0.5), "right": (1.0, 0.5),
+                  "top-left": (0.0, 0.0), "top-right": (1.0, 0.0), "bottom-left": (0.0, 1.0), "bottom-right": (1.0, 1.0)}
+
+
+def _crop_position(text: str) -> tuple[float, float]:
+    """A named place or ``X,Y`` fractions of the image: the crop box is centred there, kept inside."""
+    if text in _NAMED_CENTRES:
+        return _NAMED_CENTRES[text]
+    try:
+        x, y = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(_NAMED_CENTRES)} or X,Y fractions, not {text!r}") from None
+    if not (0 <= x <= 1 and 0 <= y <= 1):
+        raise argparse.ArgumentTypeError("X,Y must be fractions between 0 and 1")
+    return x, y
 
 
 def _identity_probe(options: list[EmbedOptions]):  # type: ignore[no-untyped-def]
