@@ -108,9 +108,10 @@ class EmbedJob:
             raise OutputError(f"output {self.out_dir} is a file, not a folder")
         for item in self.inputs:
             folder = Path(item).resolve()
-            if not self.suffix and _destination_root(item, out) == (folder if folder.is_dir() else folder.parent):
+            beside = _destination_root(item, out) == (folder if folder.is_dir() else folder.parent)
+            if beside and not self.suffix and not self.name_template:
                 raise OutputError(
-                    f"outputs would go into the input folder {folder}: choose another output folder or set a suffix"
+                    f"outputs would go into the input folder {folder}: choose another output folder, or set a suffix or a name template"
                 )
         try:
             out.mkdir(parents=True, exist_ok=True)

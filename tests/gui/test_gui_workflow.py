@@ -99,6 +99,10 @@ def test_presets_crop_box_and_the_real_output_in_the_preview(window, qtbot, make
     status = page.files.item(0)
     assert status.data(Qt.ItemDataRole.UserRole + 1) == "ok"
     assert "instagram-portrait/wide-landscape-painting.jpg" in status.toolTip()
+    # new settings: the preview shows what they will make again, with the crop box
+    page.watermark.kind.setCurrentIndex(page.watermark.kind.findData("text"))
+    assert "as it will look" in page.preview_caption.text() and not view.crop_rect().isEmpty()
+    qtbot.waitUntil(lambda: view.after.width() == view.before.width(), timeout=10000)
 
 
 def test_compare_view_split_toggle_and_one_to_one(window, qtbot, make_image):

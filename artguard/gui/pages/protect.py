@@ -204,7 +204,7 @@ class ProtectPage(QWidget):
         self.files.current_path_changed.connect(self._select)
         self.output.changed.connect(self._output_changed)
         self.profile_editor.loaded.connect(self._profile_loaded)
-        self.profile_editor.changed.connect(self._refresh_preview)
+        self.profile_editor.changed.connect(self._settings_edited)
         self.watermark.changed.connect(self._watermark_changed)
         self.watermark.set_settings(self.profile_editor.profile().watermark)
         if settings.profile in self.profile_editor.store.names():
@@ -350,7 +350,17 @@ class ProtectPage(QWidget):
             return Path(written).name
 
     def _output_changed(self) -> None:
+        self._settings_edited()
+
+    def _settings_edited(self) -> None:
+        """New settings: the preview shows what they will make, no longer the last run's files."""
+        if self.outputs and not self.busy:
+            self.outputs.clear()
+            source = self.renderer.source
+            if source is not None:
+                self.preview_caption.setText(f"Preview of {source.name}: the watermark as it will look.")
         self._apply_crop()
+        self._refresh_preview()
 
     def _apply_crop(self) -> None:
         source = self.renderer.source
@@ -367,11 +377,11 @@ class ProtectPage(QWidget):
 
     def _profile_loaded(self, profile: object) -> None:
         self.watermark.set_settings(self.profile_editor.profile().watermark)
-        self._refresh_preview()
+        self._settings_edited()
 
     def _watermark_changed(self, settings: object) -> None:
         self.profile_editor.set_watermark(self.watermark.settings())
-        self._refresh_preview()
+        self._settings_edited()
 
     def _refresh_preview(self) -> None:
         if self.renderer.source is None:
