@@ -37,6 +37,7 @@ class GuiSettings:
     presets: list[str] = field(default_factory=list)  # checked platform presets; none: the custom settings
     invisible: str = "auto"  # auto | on | off (the invisible mark)
     name_template: str = ""  # e.g. "{name}-{preset}-{n}"; empty: name + suffix
+    preview_mode: str = "after"  # after | before | split (the Protect page's compare view)
     recent_folders: list[str] = field(default_factory=list)
     geometry: str = ""  # base64 of QMainWindow.saveGeometry()
     page: int = 0

@@ -281,3 +281,22 @@ def test_the_custom_settings_save_as_a_preset_of_ones_own(window, qtbot, artguar
     qtbot.keyClicks(output.preset_name, "site")
     qtbot.mouseClick(output.save_preset_button, Qt.MouseButton.LeftButton)
     assert "built-in" in output.preset_message.text()
+
+
+def test_the_invisible_switch_on_the_output_tab_overrides_the_default(window, qtbot, make_image, tmp_path):
+    page = window.protect
+    page.output.c2pa.setChecked(False)
+    page.output.max_size.setValue(700)  # a web copy: the mark is on by default
+    assert "on" in page.output.invisible_state.text()
+    page.output.invisible.setCurrentIndex(page.output.invisible.findData("off"))
+    assert page.output.invisible_state.text() == "No invisible mark."
+    page.add_paths([make_image("in/a.jpg", 900, 700)])
+    with qtbot.waitSignal(page.batch_finished, timeout=30000) as blocker:
+        page.start_batch()
+    assert blocker.args[0].results[0].watermark_id is None
+    page.output.invisible.setCurrentIndex(page.output.invisible.findData("auto"))
+    with qtbot.waitSignal(page.batch_finished, timeout=30000) as blocker:
+        page.start_batch()
+    assert blocker.args[0].results[0].watermark_id is not None
+    page.store_settings()
+    assert page.settings.invisible == "auto" and page.settings.max_size == 700

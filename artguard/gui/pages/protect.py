@@ -233,8 +233,9 @@ class ProtectPage(QWidget):
             group.addButton(button)
             self.view_buttons[mode] = button
             bar.addWidget(button)
-        self.view_buttons["after"].setChecked(True)
-        self.preview.mode_changed.connect(lambda m: self.view_buttons[m].setChecked(True))
+        self.preview.mode_changed.connect(self._mode_changed)
+        self.preview.set_mode(self.settings.preview_mode if self.settings.preview_mode in self.view_buttons else "after")
+        self.view_buttons[self.preview.mode].setChecked(True)
         bar.addSpacing(12)
         self.actual_size_button = QToolButton()
         self.actual_size_button.setText("1:1")
@@ -254,6 +255,10 @@ class ProtectPage(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         return bar
+
+    def _mode_changed(self, mode: str) -> None:
+        self.view_buttons[mode].setChecked(True)
+        self.settings.preview_mode = mode  # remembered with the other choices
 
     # ---- inputs -------------------------------------------------------------------------
     def add_paths(self, paths: list[Path]) -> int:
