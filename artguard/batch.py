@@ -395,7 +395,7 @@ def run_batches(
     totals = [len(plan(job)) for job in jobs]
     merged = BatchSummary()
     offset = 0
-    for job, total in zip(jobs, totals):
+    for job, total in zip(jobs, totals, strict=True):
         if cancel.is_set():
             merged.cancelled = True
             break
