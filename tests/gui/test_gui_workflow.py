@@ -300,3 +300,15 @@ def test_the_invisible_switch_on_the_output_tab_overrides_the_default(window, qt
     assert blocker.args[0].results[0].watermark_id is not None
     page.store_settings()
     assert page.settings.invisible == "auto" and page.settings.max_size == 700
+
+
+def test_the_first_batch_says_it_created_the_signing_identity(window, qtbot, images, artguard_home):
+    page = window.protect
+    page.profile_editor.fields["creator"].setText("Mira Okafor")
+    page.add_paths([images[0]])
+    with qtbot.waitSignal(page.batch_finished, timeout=30000):
+        page.start_batch()
+    assert f"signing identity for Content Credentials was created in {artguard_home / 'identity'}" in page.summary_label.text()
+    with qtbot.waitSignal(page.batch_finished, timeout=30000):
+        page.start_batch()
+    assert "signing identity" not in page.summary_label.text()

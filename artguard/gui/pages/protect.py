@@ -29,12 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from artguard import paths
 from artguard.batch import PROTECTED_NOTE, BatchSummary, EmbedJob, Progress, preset_jobs
 from artguard.errors import ArtGuardError
 from artguard.gui.settings import GuiSettings
 from artguard.gui.widgets.file_list import FileList, dropped_paths
-from artguard.gui.widgets.hint import ERROR_STYLE
 from artguard.gui.widgets.compare_view import CompareView
+from artguard.gui.widgets.hint import ERROR_STYLE
 from artguard.gui.widgets.output_settings import OutputSettings
 from artguard.gui.widgets.preview import PreviewRenderer, load_output
 from artguard.gui.widgets.profile_editor import ProfileEditor
@@ -73,6 +74,7 @@ class ProtectPage(QWidget):
         self.settings = settings
         self.worker: BatchWorker | None = None
         self.last_summary: BatchSummary | None = None
+        self._had_identity = True
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
 
@@ -438,6 +440,7 @@ class ProtectPage(QWidget):
         except ArtGuardError as exc:
             self.message.emit(f"Settings could not be saved: {exc}")
         self.worker = worker
+        self._had_identity = _identity_exists()
         worker.signals.progress.connect(self._on_progress)
         worker.signals.finished.connect(self._on_finished)
         worker.signals.failed.connect(self._on_failed)
@@ -498,7 +501,10 @@ class ProtectPage(QWidget):
             parts.append(f"✖ {failed} failed")
         if summary.cancelled:
             parts.append(f"– {len(self.files.files()) - len(done)} not processed")
-        self.summary_label.setText(f"{head}{', '.join(parts)} in {format_duration(summary.elapsed)}.")
+        made = "" if self._had_identity or not _identity_exists() else (
+            f" Your signing identity for Content Credentials was created in {paths.identity_dir()} (see Identity & settings)."
+        )
+        self.summary_label.setText(f"{head}{', '.join(parts)} in {format_duration(summary.elapsed)}.{made}")
         self.summary_label.setStyleSheet("")
         self.failures.clear()
         for r in summary.results:
@@ -552,6 +558,13 @@ class ProtectPage(QWidget):
     def store_settings(self) -> None:
         self.output.store(self.settings)
         self.settings.profile = self.profile_editor.profile().name
+
+
+def _identity_exists() -> bool:
+    """Imported when a batch starts, not with the page (start-up stays free of c2pa)."""
+    from artguard.provenance.identity import exists
+
+    return exists()
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
