@@ -164,6 +164,11 @@ def test_compare_view_never_lets_the_crop_box_leave_the_image(qtbot):
     drag(view, box.center(), box.center() + QPointF(2000, 900))
     assert view.crop_rect().right() <= view.image_rect().right() + 0.5
     assert moved and moved[-1] == (0.75, 0.5)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    assert abs(moved[-1][0] - 0.65) < 1e-3, "Shift+Left nudges the box a tenth to the left"
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert abs(moved[-1][0] - 0.66) < 1e-3
 
 
 def test_a_status_is_never_cut_inside_the_status_word(qtbot):
@@ -312,3 +317,30 @@ def test_the_first_batch_says_it_created_the_signing_identity(window, qtbot, ima
     with qtbot.waitSignal(page.batch_finished, timeout=30000):
         page.start_batch()
     assert "signing identity" not in page.summary_label.text()
+
+
+def test_own_outputs_are_skipped_unless_the_output_tab_says_otherwise(window, qtbot, images, tmp_path):
+    page = window.protect
+    page.output.c2pa.setChecked(False)
+    page.output.folder.setText(str(images[0].parent))
+    page.output.suffix.setText("-web")
+    page.add_paths([images[0].parent])
+    with qtbot.waitSignal(page.batch_finished, timeout=30000):
+        page.start_batch()
+    page.files.clear_all()
+    page.add_paths([images[0].parent])  # now the folder holds the -web copies too
+    with qtbot.waitSignal(page.batch_finished, timeout=30000) as blocker:
+        page.start_batch()
+    from artguard.batch import PROTECTED_NOTE
+
+    results = blocker.args[0].results
+    assert all(r.status == "skipped" for r in results)
+    assert sorted(Path(r.input).name for r in results if r.note == PROTECTED_NOTE) == ["img0-web.jpg", "img1-web.jpg", "img2-web.jpg"]
+    assert "3 already ArtGuard outputs" in page.summary_label.text() and "3 already up to date" in page.summary_label.text()
+    web = str(images[0].parent / "in" / "img0-web.jpg")
+    assert page.files.status(web) == "skipped"
+    assert not list((images[0].parent / "in").glob("*-web-web*"))
+    page.output.include_protected.setChecked(True)
+    with qtbot.waitSignal(page.batch_finished, timeout=30000) as blocker:
+        page.start_batch()
+    assert any(r.status == "ok" and "-web-web" in (r.output or "") for r in blocker.args[0].results)

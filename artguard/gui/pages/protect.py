@@ -424,6 +424,7 @@ class ProtectPage(QWidget):
             list(self.files.roots), Path(folder).expanduser(), self.output.options(profile),
             suffix=self.output.suffix.text().strip(), name_template=self.output.template.text().strip(),
             crop_centres=dict(self.crop_centres), profile_overrides={k: dict(v) for k, v in self.files.details.items()},
+            include_protected=self.output.include_protected.isChecked(),
         )
         chosen = self.output.chosen_presets()
         try:

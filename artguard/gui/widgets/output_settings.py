@@ -143,6 +143,12 @@ class OutputSettings(QWidget):
         self.scrub_private = QCheckBox("Remove camera serial numbers and owner names")
         self.scrub_private.setToolTip("Details your camera recorded that can identify you or your gear")
         form.addRow(self.scrub_private)
+        self.include_protected = QCheckBox("Protect ArtGuard's own outputs again")
+        self.include_protected.setToolTip(
+            "Off: files ArtGuard wrote before (found in the catalog or by their Content Credentials) are "
+            "skipped, so running again over a folder never stacks a second copy on the first"
+        )
+        form.addRow(self.include_protected)
         form.addRow(hint("Originals are only read. Outputs are written whole or not at all."))
         self._refresh()
 
