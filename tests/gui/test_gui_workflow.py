@@ -344,3 +344,36 @@ def test_own_outputs_are_skipped_unless_the_output_tab_says_otherwise(window, qt
     with qtbot.waitSignal(page.batch_finished, timeout=30000) as blocker:
         page.start_batch()
     assert any(r.status == "ok" and "-web-web" in (r.output or "") for r in blocker.args[0].results)
+
+
+def test_the_preview_places_the_mark_on_the_crop_as_the_output_will(window, qtbot, make_image):
+    from PIL import ImageChops
+
+    from artguard.presets import crop_box
+
+    page = window.protect
+    page.watermark.kind.setCurrentIndex(page.watermark.kind.findData("text"))
+    page.watermark.tile.setChecked(False)
+    page.watermark.position_buttons["bottom-right"].click()
+    tick(page.output.presets, "instagram-portrait")
+    qtbot.keyClick(page.output.presets, Qt.Key.Key_Space)
+    page.add_paths([make_image("in/wide.png", 1600, 900, seed=3)])
+    _wait_preview(page, qtbot)
+    view = page.preview
+
+    def mark_box():
+        before = Image.fromarray(_pixels(view.before))
+        after = Image.fromarray(_pixels(view.after))
+        return ImageChops.difference(before, after).getbbox()
+
+    size = (view.before.width(), view.before.height())
+    qtbot.waitUntil(lambda: mark_box() is not None, timeout=10000)
+    left, top, right, bottom = crop_box(size, (4, 5), (0.5, 0.5))
+    found = mark_box()
+    assert left <= found[0] and found[2] <= right and found[3] <= bottom, "the mark is inside the crop"
+    assert found[2] > right - (right - left) * 0.2, "at the crop's right edge, not the image's"
+    view.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    moved_right = crop_box(size, (4, 5), page.crop_centres[str(page.renderer.source)])[2]
+    qtbot.waitUntil(lambda: mark_box() is not None and mark_box()[2] <= moved_right, timeout=10000)

@@ -378,6 +378,7 @@ class ProtectPage(QWidget):
     def _crop_moved(self, centre: object) -> None:
         if self.renderer.source is not None:
             self.crop_centres[str(self.renderer.source)] = centre  # type: ignore[assignment]
+            self._refresh_preview()  # the mark sits on the crop: redraw it where the box now is
 
     def _source_ready(self, image: QImage) -> None:
         self.preview.set_images(image, self.preview.after if not self.preview.after.isNull() else None)
@@ -395,7 +396,9 @@ class ProtectPage(QWidget):
             return
         profile = self.profile_editor.profile()
         settings = self.watermark.settings()
-        self.renderer.request(settings, profile.expand(settings.text, filename=self.renderer.source.name))
+        aspect = self.output.crop_aspect()
+        crop = (aspect, self.crop_centres.get(str(self.renderer.source), (0.5, 0.5))) if aspect else None
+        self.renderer.request(settings, profile.expand(settings.text, filename=self.renderer.source.name), crop)
 
     def _preview_ready(self, image: QImage) -> None:
         source = self.renderer.source
