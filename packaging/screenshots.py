@@ -139,7 +139,10 @@ def main() -> None:
                 item.setCheckState(Qt.CheckState.Checked)
         window.protect.tabs.setCurrentIndex(2)
         window.protect.preview.move_crop((0.62, 0.5))
-        window.protect.crop_centres[str(window.protect.renderer.source)] = window.protect.preview.crop_centre
+        window.protect.preview.crop_moved.emit(window.protect.preview.crop_centre)  # as a drag ends
+        latency = window.protect.renderer
+        latency.last_latency_ms = None
+        settle(lambda: latency.last_latency_ms is not None, timeout=30)
         if "presets" in args.pages:
             shot(window, "protect-presets")
     if {"results", "check", "catalog"} & set(args.pages):
