@@ -6,6 +6,7 @@ draws a bar from the events, the GUI forwards them as Qt signals; neither is imp
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import multiprocessing
@@ -14,14 +15,16 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from artguard import imaging
+from artguard import imaging, presets
 from artguard.errors import ArtGuardError, OutputError
+from artguard.metadata import jpeg_splice, read_metadata
 from artguard.pipeline import EmbedOptions, FileResult, RunContext, protect_file
+from artguard.presets import Preset
 
 log = logging.getLogger(__name__)
 
@@ -65,31 +68,50 @@ EventHandler = Callable[[Progress, FileResult], None]
 
 @dataclass
 class EmbedJob:
-    """One protect run: validated before any thread starts (a bad job never half-runs)."""
+    """One protect run: validated before any thread starts (a bad job never half-runs).
 
-    inputs: list[Path]
+    Inputs follow rsync's convention: a folder named with a trailing slash (``photos/``)
+    stands for its contents, written straight into the output folder; without it
+    (``photos``) the folder itself is recreated there (``OUTDIR/photos/...``).
+    """
+
+    inputs: list[Path | str]
     out_dir: Path
     options: EmbedOptions
     jobs: int = 0  # 0: one per core
     force: bool = False
-    suffix: str = ""  # appended to output stems; lets the output folder equal an input folder
+    suffix: str = ""  # appended to output stems; lets outputs sit beside their originals
+    include_protected: bool = False  # protect ArtGuard's own outputs again (normally skipped)
+    name_template: str = ""  # e.g. "{name}-{preset}-{n}"; empty: the input's name + suffix
+    preset: str = ""  # the preset this job writes ({preset} in templates)
+    crop_centres: dict[str, tuple[float, float]] = field(default_factory=dict)  # per input path
+    profile_overrides: dict[str, dict[str, str]] = field(default_factory=dict)  # per input path: {"title": ...}
 
     def validate(self) -> None:
+        """Every option checked once, before any work and before any folder is made."""
         self.options.validate()
         if not self.inputs:
             raise ArtGuardError("no inputs given")
         missing = [str(p) for p in self.inputs if not Path(p).exists()]
         if missing:
             raise ArtGuardError(f"no such file or folder: {', '.join(missing)}")
-        out = self.out_dir.resolve()
+        _check_mark_files(self.options)
+        if self.name_template:
+            check_template(self.name_template)
+        allowed = {f.name for f in dataclasses.fields(self.options.profile) if f.type in ("str", str)}
+        for path, overrides in self.profile_overrides.items():
+            unknown = sorted(set(overrides) - allowed)
+            if unknown:
+                raise ArtGuardError(f"{path}: unknown rights field {unknown[0]!r}")
+        out = Path(self.out_dir).resolve()
         if out.exists() and not out.is_dir():
             raise OutputError(f"output {self.out_dir} is a file, not a folder")
         for item in self.inputs:
             folder = Path(item).resolve()
-            folder = folder if folder.is_dir() else folder.parent
-            if folder == out and not self.suffix:
+            beside = _destination_root(item, out) == (folder if folder.is_dir() else folder.parent)
+            if beside and not self.suffix and not self.name_template:
                 raise OutputError(
-                    f"output folder {self.out_dir} is an input folder: choose another folder or set a suffix"
+                    f"outputs would go into the input folder {folder}: choose another output folder, or set a suffix or a name template"
                 )
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -101,33 +123,92 @@ class EmbedJob:
     def worker_count(self) -> int:
         return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
 
+    def output_roots(self) -> list[Path]:
+        """Where each input's outputs land (for summaries that name real paths)."""
+        roots: list[Path] = []
+        for item in self.inputs:
+            root = _destination_root(item, Path(self.out_dir))
+            if root not in roots:
+                roots.append(root)
+        return roots
 
-def iter_inputs(inputs: Iterable[Path], skip_dir: Path | None = None) -> Iterator[tuple[Path, Path]]:
-    """(file, path relative to the folder holding its input), folders recursed in a stable order."""
+
+TEMPLATE_FIELDS = ("name", "n", "preset", "date", "suffix")
+
+
+def check_template(template: str) -> None:
+    """A rename template may use only known fields and must keep the name unique per file."""
+    import re
+
+    used = re.findall(r"\{(\w*)\}", template)
+    unknown = sorted(set(used) - set(TEMPLATE_FIELDS))
+    if unknown:
+        raise ArtGuardError(f"unknown field in name template: {{{unknown[0]}}} (use {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)})")
+    if "name" not in used and "n" not in used:
+        raise ArtGuardError("a name template needs {name} or {n}, or every output would get the same name")
+    if "/" in template or "\\" in template:
+        raise ArtGuardError("a name template cannot contain a folder separator")
+
+
+def expand_template(template: str, *, name: str, n: int, preset: str, suffix: str) -> str:
+    """``{name}-{preset}-{n}`` -> ``Autumn-instagram-square-3``."""
+    import datetime
+
+    values = {"name": name, "n": str(n), "preset": preset, "suffix": suffix, "date": datetime.date.today().isoformat()}
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", value)
+    return template
+
+
+def _check_mark_files(options: EmbedOptions) -> None:
+    mark = options.profile.watermark
+    needed = {"logo": mark.logo_path if mark.kind == "logo" else "", "font": mark.font_path if mark.kind == "text" else ""}
+    for what, name in needed.items():
+        if name and not Path(name).expanduser().is_file():
+            raise ArtGuardError(f"watermark {what} file not found: {name}")
+
+
+def contents_only(item: Path | str) -> bool:
+    """rsync's rule: ``photos/`` (or ``.``) means the folder's contents, ``photos`` the folder."""
+    text = os.fspath(item)
+    return text.endswith(("/", os.sep)) or Path(text).name in ("", ".", "..")
+
+
+def _destination_root(item: Path | str, out_dir: Path) -> Path:
+    path = Path(item)
+    return out_dir / path.name if path.is_dir() and not contents_only(item) else out_dir
+
+
+def iter_inputs(inputs: Iterable[Path | str], skip_dir: Path | None = None) -> Iterator[tuple[Path, Path]]:
+    """(file, output path relative to the output folder), folders recursed in a stable order."""
     skip = skip_dir.resolve() if skip_dir else None
     for item in inputs:
-        item = Path(item)
-        if item.is_dir():
-            for root, dirs, files in os.walk(item):
+        path_item = Path(item)
+        if path_item.is_dir():
+            base = path_item if contents_only(item) else path_item.parent
+            for root, dirs, files in os.walk(path_item):
                 root_path = Path(root)
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (root_path / d).resolve() != skip)
                 for name in sorted(files):
                     path = root_path / name
                     if not name.startswith(".") and path.suffix.lower() in imaging.IMAGE_SUFFIXES:
-                        yield path, path.relative_to(item.parent)
+                        yield path, path.relative_to(base)
         else:
-            yield item, Path(item.name)
+            yield path_item, Path(path_item.name)
 
 
 def plan(job: EmbedJob) -> list[tuple[Path, Path]]:
     """(input, output) pairs; outputs mirror relative paths, collisions get -2, -3 ..."""
     taken: set[Path] = set()
     pairs = []
-    for src, rel in iter_inputs(job.inputs, skip_dir=job.out_dir):
+    for n, (src, rel) in enumerate(iter_inputs(job.inputs, skip_dir=job.out_dir), start=1):
         fmt = _format_guess(src)
         out_fmt = job.options.output_format(fmt) if fmt in imaging.FORMATS + imaging.CONVERTED_FORMATS else None
         suffix = imaging.EXTENSIONS[out_fmt] if out_fmt and out_fmt != fmt else src.suffix
-        stem = rel.stem + job.suffix
+        if job.name_template:
+            stem = expand_template(job.name_template, name=rel.stem, n=n, preset=job.preset, suffix=job.suffix)
+        else:
+            stem = rel.stem + job.suffix
         dst = job.out_dir / rel.parent / f"{stem}{suffix}"
         n = 2
         while dst in taken or dst.resolve() == src.resolve():
@@ -153,14 +234,28 @@ class _FileTask:
     ctx: RunContext
     force: bool
     settings_hash: str
+    include_protected: bool = False
+    crop_centres: dict[str, tuple[float, float]] = field(default_factory=dict)
+    profile_overrides: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __call__(self, src: Path, dst: Path) -> FileResult:
+        options, settings_hash = self.options, self.settings_hash
+        centre = self.crop_centres.get(str(src))
+        if centre is not None and options.crop_aspect:  # this image's own crop placement
+            options = dataclasses.replace(options, crop_centre=centre)
+        overrides = self.profile_overrides.get(str(src))
+        if overrides:  # this image's own title, description, ...
+            options = dataclasses.replace(options, profile=dataclasses.replace(options.profile, **overrides))
+        if options is not self.options:
+            settings_hash = options.settings_hash()
         try:
-            if not self.force and _up_to_date(src, dst, self.settings_hash, self.ctx):
-                return FileResult(str(src), str(dst), "skipped")
+            if not self.force and _up_to_date(src, dst, settings_hash, self.ctx):
+                return FileResult(str(src), str(dst), "skipped", note="up to date")
+            if not self.include_protected and is_own_output(src, self.ctx):
+                return FileResult(str(src), None, "skipped", note=PROTECTED_NOTE)
             _claim_output(src, dst, self.force, self.ctx)
             _check_space(src, dst)
-            return protect_file(src, dst, self.options, self.ctx)
+            return protect_file(src, dst, options, self.ctx)
         except ArtGuardError as exc:
             return FileResult(str(src), None, "error", error=str(exc))
         except MemoryError:
@@ -227,7 +322,11 @@ def run_batch(
         ctx.need_identity(job.options.profile)  # create it once, before workers race for it
     if job.options.invisible:
         ctx.need_watermark_key()
-    task = _FileTask(job.options, ctx, job.force, job.options.settings_hash())
+    task = _FileTask(
+        job.options, ctx, job.force, job.options.settings_hash(), job.include_protected,
+        {str(k): v for k, v in job.crop_centres.items()},
+        {str(k): v for k, v in job.profile_overrides.items()},
+    )
 
     def finished(result: FileResult) -> None:
         nonlocal bytes_done
@@ -272,6 +371,53 @@ def run_batch(
     return summary
 
 
+def preset_jobs(job: EmbedJob, chosen: Sequence[Preset], *, invisible: bool | None = None) -> list[EmbedJob]:
+    """One job per preset, each writing into its own folder: ``OUTDIR/<preset>/...``."""
+    return [
+        dataclasses.replace(
+            job, out_dir=Path(job.out_dir) / preset.key, preset=preset.key,
+            options=presets.apply(preset, job.options, invisible=invisible),
+        )
+        for preset in chosen
+    ]
+
+
+def run_batches(
+    jobs: Sequence[EmbedJob],
+    on_event: EventHandler | None = None,
+    cancel: threading.Event | None = None,
+    ctx: RunContext | None = None,
+) -> BatchSummary:
+    """Several jobs (one per preset) as one batch: progress counts across all of them."""
+    for job in jobs:
+        job.validate()
+    cancel = cancel or threading.Event()
+    totals = [len(plan(job)) for job in jobs]
+    merged = BatchSummary()
+    offset = 0
+    for job, total in zip(jobs, totals, strict=True):
+        if cancel.is_set():
+            merged.cancelled = True
+            break
+
+        before = (offset, merged.count("ok"), merged.count("skipped"), merged.count("error"), merged.elapsed)
+
+        def forward(progress: Progress, result: FileResult, base: tuple = before, preset: str = job.preset) -> None:
+            result.preset = preset or None
+            if on_event:
+                on_event(dataclasses.replace(
+                    progress, done=progress.done + base[0], total=sum(totals), ok=progress.ok + base[1],
+                    skipped=progress.skipped + base[2], failed=progress.failed + base[3], elapsed=progress.elapsed + base[4],
+                ), result)
+
+        summary = run_batch(job, on_event=forward, cancel=cancel, ctx=ctx if ctx is not None and ctx.catalog is None else None)
+        merged.results += summary.results
+        merged.elapsed += summary.elapsed
+        merged.cancelled = merged.cancelled or summary.cancelled
+        offset += total
+    return merged
+
+
 def _default_context() -> RunContext:
     from artguard.catalog import Catalog
 
@@ -296,6 +442,39 @@ def _up_to_date(src: Path, dst: Path, settings_hash: str, ctx: RunContext) -> bo
         and record.output.size == dst.stat().st_size
         and record.original.sha256 == _sha256_file(src)
     )
+
+
+PROTECTED_NOTE = "already protected by ArtGuard (an output of an earlier run; --include-protected protects it again)"
+
+
+def is_own_output(src: Path, ctx: RunContext) -> bool:
+    """True for a file ArtGuard wrote: the catalog records it (by path, or by the XMP
+    InstanceID it carries), or its Content Credentials were signed by ArtGuard.
+
+    Protecting such a file again would stack a second copy of everything on the first
+    (``a-web-web.jpg``), so batches skip them unless asked.
+    """
+    if ctx.catalog is not None and ctx.catalog.latest_for_output(str(src.resolve())) is not None:
+        return True
+    try:
+        return _carries_own_ids(src, ctx)
+    except (OSError, ArtGuardError):
+        return False  # unreadable or broken: the pipeline says why
+
+
+def _carries_own_ids(src: Path, ctx: RunContext) -> bool:
+    fmt = imaging.sniff_file(src)
+    data = jpeg_splice.read_head(src)[0] if fmt == "jpeg" else src.read_bytes()
+    if ctx.catalog is not None:
+        instance_id = read_metadata(data).get("Xmp.xmpMM.InstanceID")
+        if instance_id and any(p.instance_id == instance_id for p in ctx.catalog.find_by_xmp_id(instance_id)):
+            return True
+    from artguard import provenance
+
+    if fmt is None or not provenance.has_manifest(data, fmt):
+        return False
+    manifest = provenance.read_c2pa(src.read_bytes() if fmt == "jpeg" else data, fmt).get("manifest") or {}
+    return "ArtGuard" in str(manifest.get("claim_generator") or "")
 
 
 def _claim_output(src: Path, dst: Path, force: bool, ctx: RunContext) -> None:

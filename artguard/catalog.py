@@ -601,7 +601,7 @@ class Catalog:
             return "", {}
         where = (
             " WHERE p.orig_path LIKE :pat ESCAPE '\\' OR p.out_path LIKE :pat ESCAPE '\\'"
-            " OR p.profile_name LIKE :pat ESCAPE '\\'"
+            " OR p.profile_name LIKE :pat ESCAPE '\\' OR p.published_at LIKE :pat ESCAPE '\\'"
             " OR EXISTS (SELECT 1 FROM json_each(p.fields) j WHERE j.value LIKE :pat ESCAPE '\\')"
         )
         return where, {"pat": _like(search)}

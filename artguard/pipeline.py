@@ -41,10 +41,14 @@ class EmbedOptions:
     write_cmi: bool = True
     sign_c2pa: bool = True
     invisible: bool = False
+    invisible_auto: bool = False  # on by default, not asked for: an image too small for it goes without
     scrub: ScrubOptions = field(default_factory=ScrubOptions)
     format: str = "keep"
     quality: int = 90
     max_size: int | None = None
+    crop_aspect: tuple[int, int] | None = None  # (w, h): crop to this shape before resizing
+    crop_centre: tuple[float, float] = (0.5, 0.5)  # where the crop box sits (image fractions)
+    max_bytes: int | None = None  # a platform's upload limit: JPEG/WebP quality is lowered to fit
 
     def validate(self) -> None:
         self.profile.validate()
@@ -54,6 +58,8 @@ class EmbedOptions:
             raise ArtGuardError("quality must be between 1 and 100")
         if self.max_size is not None and self.max_size < 16:
             raise ArtGuardError("max size must be at least 16 pixels")
+        if self.crop_aspect is not None and min(self.crop_aspect) <= 0:
+            raise ArtGuardError("crop aspect must be two positive numbers")
 
     def output_format(self, source_format: str) -> str:
         """``keep`` keeps the format, except HEIC/AVIF, which become JPEG (they can be read,
@@ -67,8 +73,14 @@ class EmbedOptions:
             self.profile.watermark.enabled()
             or self.invisible
             or self.max_size
+            or self.crop_aspect
             or self.output_format(source_format) != source_format
         )
+
+    def reencodes(self) -> bool:
+        """A web copy (new pixels anyway), as opposed to lossless metadata-only protection:
+        the invisible mark is on by default exactly then."""
+        return bool(self.profile.watermark.enabled() or self.max_size or self.crop_aspect or self.format != "keep")
 
     def settings_hash(self) -> str:
         """Same hash, same output: resume skips files already done with these settings."""
@@ -116,6 +128,8 @@ class FileResult:
     c2pa_label: str | None = None
     watermark_id: int | None = None
     publication_id: int | None = None
+    note: str | None = None  # why a file was skipped, or what was left out
+    preset: str | None = None  # the platform preset this copy was made for
     bytes_written: int = 0
 
     def to_json(self) -> dict[str, object]:
@@ -141,6 +155,7 @@ class _Rendered:
         self.instance_id: str | None = None
         self.c2pa_label: str | None = None
         self.watermark_id: int | None = None
+        self.note: str | None = None
 
     @functools.cached_property
     def original_thumb(self) -> Image.Image:
@@ -179,8 +194,11 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
             sha256=digest,
             c2pa_label=rendered.c2pa_label,
             watermark_id=rendered.watermark_id,
+            note=rendered.note,
             bytes_written=written,
         )
+        if options.max_bytes and written > options.max_bytes:
+            result.note = f"{written:,} bytes: over the platform's {options.max_bytes:,}-byte limit even at quality {MIN_FIT_QUALITY}"
         if ctx.catalog is not None:  # recorded before the rename: no output without its record
             result.publication_id = _record(src, data, source_format, dst, written, result, rendered, options, ctx)
     return result
@@ -214,21 +232,29 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
     out_fmt = options.output_format(source_format)
     if options.changes_pixels(source_format):
         decoded = imaging.decode(data)
-        img = imaging.resize_max(decoded.image, options.max_size)
+        cropped = _crop(decoded.image, options)
+        img = imaging.resize_max(cropped, options.max_size)
         rendered = _Rendered(data, out_fmt, img.size, decoded.original_size)
         needs_thumbs = options.sign_c2pa or ctx.catalog is not None
         if needs_thumbs:  # taken before any in-place drawing
             rendered.original_thumb = imaging.thumbnail(decoded.image, THUMB_SIDE)
+            if cropped is not decoded.image:
+                rendered.thumb = imaging.thumbnail(cropped, THUMB_SIDE)
         if profile.watermark.enabled():
             from artguard.watermark.visible import apply_watermark, render_preview
 
             text = profile.expand(profile.watermark.text, filename=src.name)
             img = apply_watermark(img, profile.watermark, text=text)
             if needs_thumbs:
-                rendered.thumb = render_preview(rendered.original_thumb, profile.watermark, text=text)
+                rendered.thumb = render_preview(rendered.thumb, profile.watermark, text=text)
         if options.invisible:
-            rendered.watermark_id, img = _embed_invisible(img, options, ctx)
-        encoded = imaging.encode(img, out_fmt, quality=options.quality, icc_profile=decoded.icc_profile)
+            try:
+                rendered.watermark_id, img = _embed_invisible(img, options, ctx)
+            except ArtGuardError as exc:
+                if not options.invisible_auto:
+                    raise
+                rendered.note = f"no invisible mark: {exc}"
+        encoded = _encode_within(img, out_fmt, options, decoded.icc_profile)
         plan = WritePlan(values={}, scrub=options.scrub, copy_from=data, new_size=img.size)
     else:
         size = imaging.probe(data, check_complete=not head_only)
@@ -246,6 +272,35 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
     if options.sign_c2pa:
         _sign(rendered, data, source_format, src, options, ctx)
     return rendered
+
+
+MIN_FIT_QUALITY = 50
+_METADATA_RESERVE = 24_000  # EXIF/IPTC/XMP written after encoding
+_C2PA_RESERVE = 120_000  # the signed manifest with its JPEG thumbnail
+
+
+def _encode_within(img: Image.Image, fmt: str, options: EmbedOptions, icc_profile: bytes | None) -> bytes:
+    """Encode; with a platform byte limit, step the quality down until the file (with room
+    for metadata and Content Credentials) fits, never below MIN_FIT_QUALITY."""
+    quality = options.quality
+    encoded = imaging.encode(img, fmt, quality=quality, icc_profile=icc_profile)
+    if not options.max_bytes or fmt not in ("jpeg", "webp"):
+        return encoded
+    budget = options.max_bytes - _METADATA_RESERVE - (_C2PA_RESERVE if options.sign_c2pa else 0)
+    while len(encoded) > budget and quality > MIN_FIT_QUALITY:
+        quality = max(MIN_FIT_QUALITY, quality - 8)
+        encoded = imaging.encode(img, fmt, quality=quality, icc_profile=icc_profile)
+    return encoded
+
+
+def _crop(img: Image.Image, options: EmbedOptions) -> Image.Image:
+    """A platform's shape (e.g. Instagram 4:5), placed where the user put the box."""
+    if not options.crop_aspect:
+        return img
+    from artguard.presets import crop_box
+
+    box = crop_box(img.size, options.crop_aspect, options.crop_centre)
+    return img if box == (0, 0, *img.size) else img.crop(box)
 
 
 def _embed_invisible(img: Image.Image, options: EmbedOptions, ctx: RunContext) -> tuple[int, Image.Image]:

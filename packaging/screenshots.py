@@ -49,7 +49,7 @@ def demo_art(path: Path, seed: int, size: tuple[int, int] = (1600, 1200)) -> Pat
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--theme", default="light", choices=("light", "dark"))
-    parser.add_argument("--pages", nargs="*", default=["welcome", "protect", "results", "check", "catalog", "identity", "about"])
+    parser.add_argument("--pages", nargs="*", default=["welcome", "welcome-name", "protect", "presets", "compare", "results", "check", "catalog", "identity", "about"])
     parser.add_argument("--suffix", default="")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args()
@@ -87,6 +87,13 @@ def main() -> None:
         widget.grab().save(str(args.out / f"{name}{suffix}.png"))
         print("wrote", args.out / f"{name}{suffix}.png")
 
+    if "welcome-name" in args.pages:
+        wizard = WelcomeWizard()
+        wizard.resize(720, 520)
+        wizard.show()
+        wizard.next()  # the name page, still empty: it says why Next is off
+        shot(wizard, "welcome-name")
+        wizard.close()
     if "welcome" in args.pages:
         wizard = WelcomeWizard()
         wizard.resize(720, 520)
@@ -117,18 +124,41 @@ def main() -> None:
     if "protect" in args.pages:
         window.protect.tabs.setCurrentIndex(1)
         shot(window, "protect")
+    if "compare" in args.pages:
+        window.protect.view_buttons["split"].click()
+        window.protect.preview.split = 0.45
+        shot(window, "protect-compare")
+        window.protect.view_buttons["after"].click()
+    if {"presets", "results", "check", "catalog"} & set(args.pages):
+        from PySide6.QtCore import Qt
+
+        output = window.protect.output
+        for row in range(output.presets.count()):
+            item = output.presets.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) in ("instagram-portrait", "x", "archive"):
+                item.setCheckState(Qt.CheckState.Checked)
+        window.protect.tabs.setCurrentIndex(2)
+        window.protect.preview.move_crop((0.62, 0.5))
+        window.protect.preview.crop_moved.emit(window.protect.preview.crop_centre)  # as a drag ends
+        latency = window.protect.renderer
+        latency.last_latency_ms = None
+        settle(lambda: latency.last_latency_ms is not None, timeout=30)
+        if "presets" in args.pages:
+            shot(window, "protect-presets")
     if {"results", "check", "catalog"} & set(args.pages):
         window.protect.tabs.setCurrentIndex(0)
         window.protect.start_batch()
         settle(lambda: window.protect.worker is None, timeout=300)
         if "results" in args.pages:
+            settle(lambda: window.protect.preview.after.height() > 0, timeout=30)
+            time.sleep(0.5)
             shot(window, "protect-results")
     if "check" in args.pages:
         from PIL import Image
 
         copies = work / "found-online"
         copies.mkdir()
-        outputs = sorted((work / "web" / "portfolio").glob("*.jpg"))
+        outputs = sorted((work / "web" / "x" / "portfolio").glob("*.jpg"))
         (copies / "repost-intact.jpg").write_bytes(outputs[0].read_bytes())
         stripped = Image.open(outputs[1]).convert("RGB")
         stripped.resize((stripped.width // 2, stripped.height // 2)).save(copies / "scraped-stripped.jpg", quality=80)

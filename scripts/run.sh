@@ -3,4 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+if [ "$#" -eq 0 ] || [ "$1" = gui ]; then
+    echo "starting ArtGuard…" >&2
+fi
 exec .venv/bin/artguard "$@"

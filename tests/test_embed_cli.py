@@ -95,8 +95,9 @@ def test_bad_inputs_fail_one_by_one_and_leave_no_partial_files(make_image, tmp_p
 
 def test_output_folder_equal_to_input_folder_is_refused_unless_suffixed(make_image, tmp_path, capsys) -> None:
     src = make_image("in/a.jpg")
-    assert main(["embed", str(tmp_path / "in"), "-o", str(tmp_path), "--creator", "Z", "--no-c2pa"]) == 0
-    capsys.readouterr()
+    # `in` (no trailing slash) goes to OUTDIR/in/: here that is the input folder itself
+    assert main(["embed", str(tmp_path / "in"), "-o", str(tmp_path), "--creator", "Z", "--no-c2pa"]) == 2
+    assert "input folder" in capsys.readouterr().err
     assert main(["embed", str(src), "-o", str(tmp_path / "in"), "--creator", "Z", "--no-c2pa"]) == 2
     assert "input folder" in capsys.readouterr().err
     code, doc = run_json(capsys, "embed", str(src), "-o", str(tmp_path / "in"), *BASE, "--suffix", "_protected")

@@ -8,6 +8,7 @@ script. No module here imports Qt: ``artguard gui`` imports the GUI package lazi
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import pkgutil
 import sys
@@ -20,9 +21,52 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 too; keep its one-line style
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"artguard: error: {message}\n")
+    """argparse with the error first, on one line, then where to read more (no usage dump);
+    text values may start with ``-`` (``--suffix -web``)."""
+
+    def error(self, message: str) -> None:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\nsee `{self.prog} --help`\n")
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+        args = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(self._join_dash_values(args), namespace)
+
+    def _join_dash_values(self, args: list[str]) -> list[str]:
+        """``--suffix -web`` becomes ``--suffix=-web`` when the option takes free text and
+        ``-web`` is not one of this command's options (argparse would take it for a flag)."""
+        text_options = {
+            option
+            for action in self._actions
+            if action.option_strings and action.nargs is None and action.type in (None, str)
+            and not action.choices and not isinstance(action, argparse._StoreConstAction)
+            for option in action.option_strings
+        }
+        known = set(self._option_string_actions)
+        joined: list[str] = []
+        index = 0
+        while index < len(args):
+            token = args[index]
+            if token == "--":
+                joined.extend(args[index:])
+                break
+            following = args[index + 1] if index + 1 < len(args) else None
+            if (
+                token in text_options and following is not None and following.startswith("-")
+                and following not in ("-", "--") and following.split("=", 1)[0] not in known
+            ):
+                joined.append(f"{token}={following}")
+                index += 2
+                continue
+            joined.append(token)
+            index += 1
+        return joined
+
+    def unknown(self, extras: list[str]) -> None:
+        """Report flags this command does not know, with the nearest real one."""
+        flag = next((e for e in extras if e.startswith("-")), extras[0])
+        near = difflib.get_close_matches(flag.split("=", 1)[0], list(self._option_string_actions), n=1, cutoff=0.75)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        self.error(f"unrecognized argument{'s' if len(extras) > 1 else ''}: {' '.join(extras)}{hint}")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -46,12 +90,22 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _command_parser(parser: argparse.ArgumentParser, command: str | None) -> _Parser:
+    """The sub-command's own parser, so its errors name it and point to its --help."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            return action.choices[command]
+    return parser  # type: ignore[return-value]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv:
         argv = ["gui"]
     parser = build_parser(argv[0])
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        _command_parser(parser, getattr(args, "command", None)).unknown(extras)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from pathlib import Path
 
-from artguard.batch import EmbedJob, Progress, run_batch
-from artguard.cli import EXIT_USAGE
-from artguard.cli.output import add_common, file_error, print_json
+from artguard import paths, presets
+from artguard.batch import PROTECTED_NOTE, BatchSummary, EmbedJob, Progress, preset_jobs, run_batches
+from artguard.cli.output import add_common, file_error, print_json, usage_error
 from artguard.cli.profile_flags import add_profile_flags, apply_profile_flags
 from artguard.errors import ArtGuardError
 from artguard.metadata import ScrubOptions
@@ -21,7 +22,10 @@ ORDER = 10
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("embed", help="protect images: CMI, C2PA, watermarks, web copies")
-    p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="files or folders (recursed)")
+    p.add_argument(
+        "inputs", nargs="+", metavar="INPUT",
+        help="files or folders (recursed); like rsync, photos/ writes the folder's contents into OUTDIR, photos writes OUTDIR/photos/",
+    )
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUTDIR")
     p.add_argument("--profile", metavar="NAME", help="rights profile (default: the profile named 'default', if any)")
     add_profile_flags(p)
@@ -29,11 +33,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--keep-private", action="store_true", help="keep camera serial numbers and owner name")
     p.add_argument("--no-c2pa", action="store_true", help="do not sign Content Credentials")
     p.add_argument("--no-cmi", action="store_true", help="do not write EXIF/IPTC/XMP rights fields")
-    p.add_argument("--invisible", action="store_true", default=None, help="embed the invisible owner/image id")
+    p.add_argument(
+        "--invisible", action=argparse.BooleanOptionalAction, default=None,
+        help="embed the invisible owner/image id (default: on for re-encoded web copies, off for lossless metadata-only output)",
+    )
     p.add_argument("--format", choices=OUTPUT_FORMATS, default="keep", help="output format (keep: HEIC/AVIF become JPEG)")
     p.add_argument("--quality", type=int, default=90, help="JPEG/WebP quality 1-100 (default 90)")
     p.add_argument("--max-size", type=int, metavar="PX", help="shrink the long edge to PX (never enlarges)")
-    p.add_argument("--suffix", default="", help="append to output names (allows OUTDIR = an input folder)")
+    p.add_argument("--suffix", default="", help="append to output names, e.g. --suffix -web (allows writing beside the originals)")
+    p.add_argument("--include-protected", action="store_true", help="also protect files that are ArtGuard outputs already (skipped by default)")
+    p.add_argument(
+        "--preset", action="append", metavar="NAME", default=[],
+        help="platform preset (repeatable; each writes OUTDIR/NAME/): see `artguard preset list`",
+    )
+    p.add_argument(
+        "--crop-position", metavar="WHERE", default="center", type=_crop_position,
+        help="where a preset's crop (e.g. Instagram 4:5) sits: center, top, bottom, left, right, top-left, ... or X,Y fractions (0.3,0.5)",
+    )
+    p.add_argument("--rename", metavar="TEMPLATE", default="", help="output names from a template: {name} {n} {preset} {date} {suffix}, e.g. {name}-{preset}-{n}")
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel workers (default: one per core)")
     p.add_argument("--force", action="store_true", help="redo files already up to date; replace existing outputs")
     p.add_argument("--no-catalog", action="store_true", help="do not record outputs in the catalog (no resume, no later matching)")
@@ -56,29 +73,33 @@ def run(args: argparse.Namespace) -> int:
     try:
         profile = load_profile(args)
     except ArtGuardError as exc:
-        print(f"artguard: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.invisible:
-        profile.invisible_watermark = True
+        return usage_error("embed", str(exc))
     if not args.no_cmi and not profile.creator:
-        print("artguard: error: no creator: pass --creator NAME or use --profile (see `artguard profile create`)", file=sys.stderr)
-        return EXIT_USAGE
+        return usage_error("embed", "no creator: pass --creator NAME or use --profile (see `artguard profile create`)")
+    # the mark's switch lives with the output settings; an old profile that turned it on still does
+    invisible = args.invisible if args.invisible is not None else (True if profile.invisible_watermark else None)
     options = EmbedOptions(
         profile=profile,
         write_cmi=not args.no_cmi,
         sign_c2pa=not args.no_c2pa,
-        invisible=profile.invisible_watermark,
         scrub=ScrubOptions(keep_gps=args.keep_gps, keep_private=args.keep_private),
         format=args.format,
         quality=args.quality,
         max_size=args.max_size,
+        crop_centre=args.crop_position,
     )
-    job = EmbedJob(list(args.inputs), args.output, options, jobs=args.jobs, force=args.force, suffix=args.suffix)
+    options.invisible = options.reencodes() if invisible is None else invisible
+    options.invisible_auto = invisible is None
+    job = EmbedJob(
+        list(args.inputs), args.output, options, jobs=args.jobs, force=args.force, suffix=args.suffix,
+        include_protected=args.include_protected, name_template=args.rename,
+    )
     try:
-        job.validate()
+        jobs = preset_jobs(job, [presets.get(key) for key in args.preset], invisible=invisible) if args.preset else [job]
+        for each in jobs:
+            each.validate()
     except ArtGuardError as exc:
-        print(f"artguard: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return usage_error("embed", str(exc))
     show_bar = sys.stderr.isatty() and not args.json
     cancel = threading.Event()
 
@@ -91,7 +112,15 @@ def run(args: argparse.Namespace) -> int:
             _draw_bar(progress)
 
     ctx = RunContext() if args.no_catalog else None
-    summary = run_batch(job, on_event=on_event, cancel=cancel, ctx=ctx)
+    identity_exists = _identity_probe([each.options for each in jobs])
+    had_identity = identity_exists()
+    summary = run_batches(jobs, on_event=on_event, cancel=cancel, ctx=ctx)
+    if not had_identity and identity_exists():
+        print(
+            f"artguard: created a signing identity for Content Credentials in {paths.identity_dir()} "
+            "(keep it private; `artguard identity show` describes it)",
+            file=sys.stderr,
+        )
     if show_bar:
         sys.stderr.write("\n")
     if args.json:
@@ -104,14 +133,57 @@ def run(args: argparse.Namespace) -> int:
             "elapsed": round(summary.elapsed, 3),
         })
     else:
-        note = " (cancelled)" if summary.cancelled else ""
-        print(
-            f"{summary.count('ok')} written, {summary.count('skipped')} skipped, "
-            f"{summary.count('error')} failed in {summary.elapsed:.1f} s{note} -> {args.output}"
-        )
+        print(_summary_text(summary, jobs))
     if summary.cancelled:
         return 130
     return summary.exit_code
+
+
+_NAMED_CENTRES = {"center": (0.5, 0.5), "centre": (0.5, 0.5), "top": (0.5, 0.0), "bottom": (0.5, 1.0), "left": (0.0, 0.5), "right": (1.0, 0.5),
+                  "top-left": (0.0, 0.0), "top-right": (1.0, 0.0), "bottom-left": (0.0, 1.0), "bottom-right": (1.0, 1.0)}
+
+
+def _crop_position(text: str) -> tuple[float, float]:
+    """A named place or ``X,Y`` fractions of the image: the crop box is centred there, kept inside."""
+    if text in _NAMED_CENTRES:
+        return _NAMED_CENTRES[text]
+    try:
+        x, y = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(_NAMED_CENTRES)} or X,Y fractions, not {text!r}") from None
+    if not (0 <= x <= 1 and 0 <= y <= 1):
+        raise argparse.ArgumentTypeError("X,Y must be fractions between 0 and 1")
+    return x, y
+
+
+def _identity_probe(options: list[EmbedOptions]):  # type: ignore[no-untyped-def]
+    """``exists()`` of the signing identity, imported only when this run may create one."""
+    if not any(o.sign_c2pa or o.invisible for o in options):
+        return lambda: True
+    from artguard.provenance.identity import exists
+
+    return exists
+
+
+def _summary_text(summary: BatchSummary, jobs: list[EmbedJob]) -> str:
+    """Counts, then where the files really are, then why files were skipped."""
+    note = " (cancelled)" if summary.cancelled else ""
+    outputs = [Path(r.output) for r in summary.results if r.status == "ok" and r.output]
+    if len(outputs) == 1:
+        where = str(outputs[0])
+    else:
+        where = ", ".join(f"{root}{os.sep}" for job in jobs for root in job.output_roots())
+    lines = [
+        f"{summary.count('ok')} written, {summary.count('skipped')} skipped, "
+        f"{summary.count('error')} failed in {summary.elapsed:.1f} s{note} -> {where}"
+    ]
+    protected = [r for r in summary.results if r.note == PROTECTED_NOTE]
+    if protected:
+        lines.append(
+            f"{len(protected)} input{'s are' if len(protected) > 1 else ' is'} already protected by ArtGuard "
+            "(outputs of an earlier run) and left alone; --include-protected protects them again"
+        )
+    return "\n".join(lines)
 
 
 def _draw_bar(p: Progress) -> None:

@@ -18,6 +18,12 @@ def file_error(path: object, message: str) -> None:
     print(f"{path}: error: {message}", file=sys.stderr)
 
 
+def usage_error(command: str, message: str) -> int:
+    """A bad option or input: the error on one line, then where the help is; exit code 2."""
+    print(f"artguard {command}: error: {message}\nsee `artguard {command} --help`", file=sys.stderr)
+    return 2
+
+
 def table(rows: Iterable[Sequence[object]], headers: Sequence[str]) -> str:
     rows = [[("" if c is None else str(c)) for c in row] for row in rows]
     widths = [len(h) for h in headers]

@@ -34,6 +34,10 @@ class GuiSettings:
     write_cmi: bool = True
     keep_gps: bool = False
     keep_private: bool = False
+    presets: list[str] = field(default_factory=list)  # checked platform presets; none: the custom settings
+    invisible: str = "auto"  # auto | on | off (the invisible mark)
+    name_template: str = ""  # e.g. "{name}-{preset}-{n}"; empty: name + suffix
+    preview_mode: str = "after"  # after | before | split (the Protect page's compare view)
     recent_folders: list[str] = field(default_factory=list)
     geometry: str = ""  # base64 of QMainWindow.saveGeometry()
     page: int = 0

@@ -22,6 +22,15 @@ from artguard.profile import SOURCE_TYPE_LABELS, ProfileStore, RightsProfile
 from artguard.provenance.identity import exists as identity_exists
 
 
+class _NamePage(QWizardPage):
+    """Complete once the name has a visible character (spaces alone are not a name)."""
+
+    creator: QLineEdit
+
+    def isComplete(self) -> bool:
+        return bool(self.creator.text().strip())
+
+
 class WelcomeWizard(QWizard):
     """Three short pages; ``accept()`` writes the profile and (if asked) the identity."""
 
@@ -48,7 +57,7 @@ class WelcomeWizard(QWizard):
         layout.addWidget(text)
         self.addPage(intro)
 
-        you = QWizardPage()
+        you = _NamePage()
         you.setTitle("About you")
         you.setSubTitle("This goes into every protected image. You can change it later on the Protect page.")
         form = QFormLayout(you)
@@ -70,7 +79,13 @@ class WelcomeWizard(QWizard):
         form.addRow("&Website:", self.website)
         form.addRow("Mostly &made as:", self.source)
         form.addRow(self.no_ai)
-        you.registerField("creator*", self.creator)
+        self.why_next = hint("")
+        self.why_next.setAccessibleName("Why Next is not available")
+        form.addRow(self.why_next)
+        you.creator = self.creator
+        self.creator.textChanged.connect(self._explain_next)
+        self.creator.textChanged.connect(you.completeChanged)
+        self._explain_next()
         self.addPage(you)
 
         sign = QWizardPage()
@@ -86,6 +101,12 @@ class WelcomeWizard(QWizard):
         ))
         sign_layout.addStretch(1)
         self.addPage(sign)
+
+    def _explain_next(self) -> None:
+        """Next stays off until there is a name; say so instead of leaving a dead button."""
+        missing = not self.creator.text().strip()
+        self.why_next.setText("Type your name (or artist name) to continue: it goes into every image you protect." if missing else "")
+        self.why_next.setVisible(missing)
 
     def profile(self) -> RightsProfile:
         profile = RightsProfile(

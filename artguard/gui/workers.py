@@ -22,7 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from artguard.batch import BatchSummary, EmbedJob, run_batch
+from artguard.batch import BatchSummary, EmbedJob, run_batches
 from artguard.errors import ArtGuardError
 from artguard.gui.qimage import load_thumbnail
 
@@ -117,12 +117,14 @@ class BatchSignals(QObject):
 
 
 class BatchWorker(QRunnable):
-    """One protect run. The job is validated on the GUI thread before the thread starts."""
+    """One protect run: one job, or one per ticked preset, run as one batch. Jobs are
+    validated on the GUI thread before the thread starts (a bad job never starts)."""
 
-    def __init__(self, job: EmbedJob) -> None:
+    def __init__(self, jobs: EmbedJob | list[EmbedJob]) -> None:
         super().__init__()
-        job.validate()
-        self.job = job
+        self.jobs = jobs if isinstance(jobs, list) else [jobs]
+        for job in self.jobs:
+            job.validate()
         self.cancel_event = threading.Event()
         self.signals = BatchSignals()
 
@@ -136,7 +138,7 @@ class BatchWorker(QRunnable):
 
     def run(self) -> None:
         try:
-            summary: BatchSummary = run_batch(self.job, on_event=self.signals.progress.emit, cancel=self.cancel_event)
+            summary: BatchSummary = run_batches(self.jobs, on_event=self.signals.progress.emit, cancel=self.cancel_event)
         except Exception as exc:  # a job-level failure (identity, catalog) ends the run with a message
             if not isinstance(exc, (ArtGuardError, OSError)):
                 log.exception("batch failed")

@@ -1,17 +1,20 @@
-"""Catalog page: search and browse what was published when, open an entry, export.
+"""Catalog page: what was published when, grouped by original (with thumbnails), each
+original showing its exports; search by title, creator, date or file name; open, export.
 
-The table model pages through the catalog (200 rows at a time, newest first) so a large
-catalog opens instantly; reads use the catalog's own per-thread reader connection.
+The model pages through the catalog (200 rows at a time, newest first) so a large catalog
+opens instantly; the tree groups the loaded rows by original (same bytes, same group).
+Thumbnails load in the worker pool, never on the GUI thread.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -24,7 +27,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableView,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -34,14 +38,49 @@ from artguard.errors import ArtGuardError
 from artguard.fileio import atomic_path
 from artguard.gui.widgets.hint import ERROR_STYLE
 from artguard.gui.widgets.postings import PostingsBox
-from artguard.gui.workers import Task
+from artguard.gui.workers import Task, ThumbnailLoader, pool
+from artguard.metadata import registry
 
 PAGE = 200
 HEADERS = ["Published", "Original", "Protected copy", "Profile", "Format", "Size", "Content Credentials"]
 
 
+TREE_HEADERS = ["Original / protected copy", "Title", "Creator", "Published", "Format", "Size", "Content Credentials"]
+THUMB = 56
+PUB_ROLE = Qt.ItemDataRole.UserRole
+
+
 def _when(iso: str) -> str:
     return iso.replace("T", " ")[:16]
+
+
+def field_value(pub: Publication, name: str) -> str:
+    """A recorded rights field, whether the record keys it by name or by exiv2 key."""
+    if pub.fields.get(name):
+        return pub.fields[name]
+    for key in registry.get(name).keys:
+        value = pub.fields.get(key)
+        if value:
+            return value.removeprefix('lang="x-default" ')
+    return ""
+
+
+def export_label(pub: Publication, members: list[Publication]) -> str:
+    """An export named by what tells it apart from its siblings (the preset folder first)."""
+    out = Path(pub.output.path)
+    outputs = {m.output.path for m in members}
+    if len(outputs) > 1:
+        common = os.path.commonpath(list(outputs))
+        return Path(os.path.relpath(out, common)).as_posix()
+    return f"{out.parent.name}/{out.name}"
+
+
+def group_by_original(pubs: list[Publication]) -> list[tuple[Publication, list[Publication]]]:
+    """Exports under their original (same bytes = same original), newest group first."""
+    groups: dict[str, list[Publication]] = {}
+    for pub in pubs:
+        groups.setdefault(pub.original.sha256 or pub.original.path, []).append(pub)
+    return [(members[0], members) for members in groups.values()]
 
 
 class PublicationModel(QAbstractTableModel):
@@ -112,7 +151,7 @@ class CatalogPage(QWidget):
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search file names, profiles, creator, copyright…")
+        self.search.setPlaceholderText("Search by title, creator, date (2026-12), file name…")
         self.search.setClearButtonEnabled(True)
         self.search.setToolTip("Search the record of everything you protected (Ctrl+F)")
         self.search.setAccessibleName("Search the catalog")
@@ -134,17 +173,27 @@ class CatalogPage(QWidget):
         layout.addLayout(bar)
 
         self.model = PublicationModel(self.catalog, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.setAccessibleName("Catalog entries")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda _index: self.open_selected())
-        self.table.activated.connect(lambda _index: self.open_selected())
-        layout.addWidget(self.table, 1)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(TREE_HEADERS)
+        self.tree.setIconSize(QSize(THUMB, THUMB))
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setAccessibleName("Catalog: originals and their protected copies")
+        self.tree.setUniformRowHeights(False)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.itemDoubleClicked.connect(lambda _item, _col: self.open_selected())
+        self.tree.itemActivated.connect(lambda _item, _col: self.open_selected())
+        layout.addWidget(self.tree, 1)
+        more_row = QHBoxLayout()
+        self.more_button = QPushButton("Show older entries")
+        self.more_button.setToolTip("Load the next 200 entries")
+        self.more_button.clicked.connect(self.load_more)
+        more_row.addStretch(1)
+        more_row.addWidget(self.more_button)
+        layout.addLayout(more_row)
+        self._thumb_items: dict[str, list[QTreeWidgetItem]] = {}
+        self._loaders: set[ThumbnailLoader] = set()
         self.status = QLabel()
         layout.addWidget(self.status)
 
@@ -168,13 +217,78 @@ class CatalogPage(QWidget):
         self.status.setStyleSheet("")
         n = self.model.total
         what = f" matching “{self.model.search}”" if self.model.search else ""
-        self.status.setText(f"{n} protected cop{'y' if n == 1 else 'ies'}{what}." if n else f"Nothing recorded yet{what}. Protected images appear here.")
-        for col, width in ((0, 130), (1, 220), (2, 220), (3, 110), (4, 70), (5, 100)):
-            self.table.setColumnWidth(col, width)
+        groups = len(group_by_original(self.model.rows))
+        if n:
+            self.status.setText(f"{n} protected cop{'y' if n == 1 else 'ies'} of {groups}{'+' if self.model.canFetchMore() else ''} original{'s' if groups != 1 else ''}{what}.")
+        else:
+            self.status.setText(f"Nothing recorded yet{what}. Protected images appear here.")
+        self._fill_tree()
+
+    def load_more(self) -> None:
+        if self.model.canFetchMore():
+            self.model.fetchMore()
+            self._fill_tree()
+
+    def _fill_tree(self) -> None:
+        """One top-level row per original (thumbnail, title, creator), its exports below."""
+        self.tree.clear()
+        self._thumb_items.clear()
+        for first, members in group_by_original(self.model.rows):
+            original = Path(first.original.path)
+            title, creator = field_value(first, "title"), field_value(first, "creator")
+            top = QTreeWidgetItem([
+                original.name, title, creator, _when(min(p.published_at for p in members)),
+                first.original.format.upper(), f"{first.original.width}×{first.original.height}",
+                f"{len(members)} protected cop{'y' if len(members) == 1 else 'ies'}",
+            ])
+            top.setToolTip(0, f"{original}\n{'(the original is no longer there)' if not original.exists() else ''}".strip())
+            top.setData(0, PUB_ROLE, first)
+            self.tree.addTopLevelItem(top)
+            for pub in members:
+                child = QTreeWidgetItem([
+                    export_label(pub, members), field_value(pub, "title"), field_value(pub, "creator"),
+                    _when(pub.published_at), pub.output.format.upper(), f"{pub.output.width}×{pub.output.height}",
+                    "✔ signed" if pub.c2pa_label else "– none",
+                ])
+                child.setToolTip(0, pub.output.path)
+                child.setToolTip(6, pub.c2pa_label or "No C2PA manifest")
+                child.setData(0, PUB_ROLE, pub)
+                top.addChild(child)
+            shown = original if original.exists() else next((Path(p.output.path) for p in members if Path(p.output.path).exists()), None)
+            if shown is not None:
+                self._thumb_items.setdefault(str(shown), []).append(top)
+            top.setExpanded(len(members) <= 4)
+        for col, width in ((0, 300), (1, 170), (2, 140), (3, 130), (4, 60), (5, 100)):
+            self.tree.setColumnWidth(col, width)
+        self.more_button.setVisible(self.model.canFetchMore())
+        self._load_thumbnails(list(self._thumb_items))
+
+    def _load_thumbnails(self, keys: list[str]) -> None:
+        if not keys:
+            return
+        loader = ThumbnailLoader(keys, THUMB * 2)
+        self._loaders.add(loader)
+        loader.signals.loaded.connect(self._thumb_ready)
+        loader.signals.finished.connect(lambda done=loader: self._loaders.discard(done))
+        pool("thumbnails").start(loader)
+
+    def _thumb_ready(self, key: str, image: QImage) -> None:
+        for item in self._thumb_items.get(key, []):
+            item.setIcon(0, QIcon(QPixmap.fromImage(image)))
+
+    def thumbnails_shown(self) -> int:
+        return sum(1 for i in range(self.tree.topLevelItemCount()) if not self.tree.topLevelItem(i).icon(0).isNull())
 
     def selected(self) -> list[Publication]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.model.rows[r] for r in rows]
+        """The selected exports; an original row stands for all its exports."""
+        chosen: list[Publication] = []
+        for item in self.tree.selectedItems():
+            if item.parent() is None:
+                members = [item.child(i).data(0, PUB_ROLE) for i in range(item.childCount())]
+            else:
+                members = [item.data(0, PUB_ROLE)]
+            chosen += [p for p in members if p not in chosen]
+        return chosen
 
     def open_selected(self) -> None:
         chosen = self.selected()

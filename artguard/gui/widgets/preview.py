@@ -17,6 +17,7 @@ from PySide6.QtGui import QImage
 from artguard import imaging
 from artguard.gui.qimage import to_qimage
 from artguard.gui.workers import Task
+from artguard.presets import crop_box
 from artguard.profile import WatermarkSettings
 from artguard.watermark.visible import render_preview
 
@@ -28,12 +29,36 @@ def load_proxy(path: Path, side: int = PROXY_SIDE) -> Image.Image:
     return img if img.mode in ("RGB", "RGBA") else imaging.to_rgb(img)
 
 
-def stamp(proxy: Image.Image, settings: WatermarkSettings, text: str) -> QImage:
-    return to_qimage(render_preview(proxy, settings, text=text) if settings.enabled() else proxy)
+def load_proxy_pair(path: Path) -> tuple[Image.Image, QImage]:
+    """The proxy to stamp, and the same picture for the "before" side of the compare view."""
+    img = load_proxy(path)
+    return img, to_qimage(img)
+
+
+def load_output(path: Path) -> QImage:
+    """A written output, as it is on disk (after protecting, the preview shows the real file)."""
+    return to_qimage(load_proxy(path))
+
+
+Crop = tuple[tuple[int, int], tuple[float, float]]  # (aspect, centre) of a platform crop
+
+
+def stamp(proxy: Image.Image, settings: WatermarkSettings, text: str, crop: Crop | None = None) -> QImage:
+    """The proxy with the mark drawn as the output will have it: with a platform crop, the
+    mark is placed and sized on the crop box (as on the cropped copy), not on the whole image."""
+    if not settings.enabled():
+        return to_qimage(proxy)
+    if crop is None:
+        return to_qimage(render_preview(proxy, settings, text=text))
+    box = crop_box(proxy.size, crop[0], crop[1])
+    marked = proxy.copy()
+    marked.paste(render_preview(proxy.crop(box), settings, text=text), box[:2])
+    return to_qimage(marked)
 
 
 class PreviewRenderer(QObject):
     ready = Signal(QImage)
+    source_ready = Signal(QImage)  # the unmarked proxy: the compare view's "before"
     failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -41,8 +66,8 @@ class PreviewRenderer(QObject):
         self.source: Path | None = None
         self.proxy: Image.Image | None = None
         self.last_latency_ms: float | None = None
-        self._want: tuple[WatermarkSettings, str] | None = None
-        self._last: tuple[WatermarkSettings, str] | None = None
+        self._want: tuple[WatermarkSettings, str, Crop | None] | None = None
+        self._last: tuple[WatermarkSettings, str, Crop | None] | None = None
         self._asked_at = 0.0
         self._busy = False
         self._token = 0
@@ -55,17 +80,18 @@ class PreviewRenderer(QObject):
             self.ready.emit(QImage())
             return
         token = self._token
-        self._run(Task(load_proxy, path), lambda img: self._proxy_loaded(token, img))
+        self._run(Task(load_proxy_pair, path), lambda pair: self._proxy_loaded(token, pair))
 
-    def request(self, settings: WatermarkSettings, text: str) -> None:
+    def request(self, settings: WatermarkSettings, text: str, crop: Crop | None = None) -> None:
         if self._want is None:
             self._asked_at = time.perf_counter()
-        self._want = self._last = (settings, text)
+        self._want = self._last = (settings, text, crop)
         self._kick()
 
-    def _proxy_loaded(self, token: int, img: Image.Image) -> None:
+    def _proxy_loaded(self, token: int, pair: tuple[Image.Image, QImage]) -> None:
         if token == self._token:
-            self.proxy = img
+            self.proxy = pair[0]
+            self.source_ready.emit(pair[1])
             if self._want is None and self._last is not None:
                 self._want, self._asked_at = self._last, time.perf_counter()
             self._kick()
@@ -73,11 +99,11 @@ class PreviewRenderer(QObject):
     def _kick(self) -> None:
         if self._busy or self.proxy is None or self._want is None:
             return
-        settings, text = self._want
+        settings, text, crop = self._want
         self._want = None
         asked_at, token = self._asked_at, self._token
         self._busy = True
-        self._run(Task(stamp, self.proxy, settings, text), lambda image: self._done(token, asked_at, image))
+        self._run(Task(stamp, self.proxy, settings, text, crop), lambda image: self._done(token, asked_at, image))
 
     def _done(self, token: int, asked_at: float, image: QImage) -> None:
         self._busy = False

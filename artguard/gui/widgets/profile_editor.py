@@ -188,14 +188,7 @@ class ProfileEditor(QWidget):
             self.ai_checks[name] = check
             ai_layout.addWidget(check)
             ai_layout.addWidget(_hint(tip, indent=True))
-        self.invisible = QCheckBox("Add an invisible watermark")
-        self.invisible.setToolTip(
-            "Hides your owner id and an image id in the pixels. Survives recompression, resizing and "
-            "cropping, so Check can trace a copy even when its "
-            "metadata was stripped. Needs images at least 512 px on the long edge; adds about 0.1 s per image."
-        )
-        self.invisible.toggled.connect(self._edited)
-        ai_layout.addWidget(self.invisible)
+        self._invisible_watermark = False  # an old profile's switch; the Output tab has it now
         outer.addWidget(ai)
         outer.addStretch(1)
 
@@ -241,7 +234,7 @@ class ProfileEditor(QWidget):
         self.ai_tool.setText(profile.ai_disclosure.tool)
         self.ai_prompt.setText(profile.ai_disclosure.prompt)
         self.ai_seed.setText(profile.ai_disclosure.seed)
-        self.invisible.setChecked(profile.invisible_watermark)
+        self._invisible_watermark = profile.invisible_watermark
         self._watermark = dataclasses.replace(profile.watermark)
         self._loading = False
         self._name = profile.name
@@ -265,7 +258,7 @@ class ProfileEditor(QWidget):
             ai_use=AIUse(**{name: check.isChecked() for name, check in self.ai_checks.items()}),
             ai_disclosure=AIDisclosure(self.ai_tool.text().strip(), self.ai_prompt.text().strip(), self.ai_seed.text().strip()),
             watermark=dataclasses.replace(self._watermark),
-            invisible_watermark=self.invisible.isChecked(),
+            invisible_watermark=self._invisible_watermark,
             **{name: edit.text().strip() for name, edit in self.fields.items()},
         )
 

@@ -1,4 +1,4 @@
-"""Watermark designer: text or logo, position, opacity, size, colour, tiling.
+"""Watermark designer: text or logo, font, position, opacity, size, colour, tiling.
 
 Every control change emits ``changed(WatermarkSettings)`` at once; the preview renderer
 coalesces bursts (a dragged slider) so the preview follows without queueing stale work.
@@ -10,7 +10,7 @@ import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -30,9 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from artguard import fonts
 from artguard.gui.widgets.hint import row
+from artguard.gui.workers import Task
 from artguard.profile import POSITIONS, WatermarkSettings
 
+DEFAULT_FONT = "Default (DejaVu Sans Bold, bundled)"
 KINDS = {"none": "No visible watermark", "text": "Text", "logo": "Logo image"}
 _ARROWS = ["↖", "↑", "↗", "←", "•", "→", "↙", "↓", "↘"]
 
@@ -57,6 +60,16 @@ class WatermarkEditor(QWidget):
         self.text.setToolTip("The mark's words; {year}, {creator}, {date} and {filename} are filled in")
         self.text.textEdited.connect(self._emit)
         form.addRow("&Text:", self.text)
+
+        self.font = QComboBox()
+        self.font.setAccessibleName("Font")
+        self.font.setToolTip("Typeface of the text mark: the bundled faces and the fonts installed on this computer")
+        self.font.addItem(DEFAULT_FONT, "")
+        self.font.currentIndexChanged.connect(self._emit)
+        form.addRow("&Font:", self.font)
+        self._font_task = Task(fonts.families)
+        self._font_task.signals.finished.connect(self._fonts_loaded)
+        self._font_task.start()
 
         self.logo = QLineEdit()
         self.logo.setPlaceholderText("PNG with transparency works best")
@@ -148,6 +161,7 @@ class WatermarkEditor(QWidget):
             kind=self.kind.currentData(),
             text=self.text.text(),
             logo_path=self.logo.text().strip(),
+            font_path=self.font.currentData() if self.font.currentIndex() >= 0 else self._settings.font_path,
             position=POSITIONS[checked] if checked >= 0 else self._settings.position,
             opacity=self.opacity.value() / 100,
             scale=self.size.value() / 100,
@@ -164,6 +178,7 @@ class WatermarkEditor(QWidget):
         self.kind.setCurrentIndex(max(0, self.kind.findData(settings.kind)))
         self.text.setText(settings.text)
         self.logo.setText(settings.logo_path)
+        self._select_font(settings.font_path)
         self.position_buttons.get(settings.position, self.position_buttons["bottom-right"]).setChecked(True)
         self.opacity.setValue(round(settings.opacity * 100))
         self.size.setValue(max(1, round(settings.scale * 100)))
@@ -178,6 +193,7 @@ class WatermarkEditor(QWidget):
     def _refresh(self) -> None:
         kind = self.kind.currentData()
         self.text.setEnabled(kind == "text")
+        self.font.setEnabled(kind == "text")
         self.logo.setEnabled(kind == "logo")
         for widget in (self.opacity, self.size, self.colour, self.outline, self.shadow, self.rotation, self.tile):
             widget.setEnabled(kind != "none")
@@ -189,8 +205,37 @@ class WatermarkEditor(QWidget):
         self.size_label.setText(f"{self.size.value()} %")
         colour = QColor(self._settings.color)
         self.colour.setText(colour.name())
-        text_colour = "#000000" if colour.lightness() > 140 else "#ffffff"
-        self.colour.setStyleSheet(f"background: {colour.name()}; color: {text_colour}; padding: 3px 10px;")
+        swatch = QPixmap(18, 18)
+        swatch.fill(colour)
+        painter = QPainter(swatch)
+        painter.setPen(QColor("#7a7a7a"))  # a white or black swatch stays visible on any palette
+        painter.drawRect(0, 0, 17, 17)
+        painter.end()
+        self.colour.setIcon(QIcon(swatch))
+        self.colour.setAccessibleName(f"Text colour {colour.name()}")
+
+    def _fonts_loaded(self, found: object) -> None:
+        """Fill the font list (read off the GUI thread); each name shown in its own face."""
+        assert isinstance(found, dict)
+        known = set(QFontDatabase.families())
+        self._loading = True
+        current = self._settings.font_path
+        for family in sorted(found, key=str.casefold):
+            self.font.addItem(family, found[family])
+            if family in known:
+                self.font.setItemData(self.font.count() - 1, QFont(family), Qt.ItemDataRole.FontRole)
+        self._loading = False
+        self._select_font(current)
+
+    def _select_font(self, path: str) -> None:
+        index = self.font.findData(path) if path else 0
+        if index < 0:  # a file chosen elsewhere (an imported profile): keep it, named by its file
+            self.font.addItem(Path(path).name, path)
+            index = self.font.count() - 1
+        was = self._loading
+        self._loading = True
+        self.font.setCurrentIndex(index)
+        self._loading = was
 
     def _emit(self) -> None:
         self._refresh()
