@@ -26,14 +26,28 @@ def now_utc() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def download(url: str, *, limit: int = MAX_DOWNLOAD, timeout: float = DOWNLOAD_TIMEOUT_S) -> tuple[bytes, str]:
-    """The body of an http(s) URL (timeout, size limit, image content type) and when it came."""
-    request = urllib.request.Request(url, headers={"User-Agent": "ArtGuard-check/1", "Accept": "image/*"})
+def download(
+    url: str,
+    *,
+    limit: int = MAX_DOWNLOAD,
+    timeout: float = DOWNLOAD_TIMEOUT_S,
+    accept: tuple[str, ...] = ACCEPTED_TYPES,
+    headers: dict[str, str] | None = None,
+) -> tuple[bytes, str]:
+    """The body of an http(s) URL (timeout, size limit, a content type in ``accept``) and when it came.
+
+    ``headers``, when given, is filled with the response's headers (lower-case names).
+    """
+    wanted = ", ".join(t + "*" if t.endswith("/") else t for t in accept)
+    request = urllib.request.Request(url, headers={"User-Agent": "ArtGuard-check/1", "Accept": wanted})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked)
             ctype = (response.headers.get_content_type() or "").lower()
-            if not ctype.startswith(ACCEPTED_TYPES):
-                raise DownloadError(f"{url} is not an image (content type {ctype})")
+            if headers is not None:
+                headers.update((k.lower(), v) for k, v in response.headers.items())
+            if not ctype.startswith(accept):
+                what = "an image" if accept == ACCEPTED_TYPES else " or ".join(accept)
+                raise DownloadError(f"{url} is not {what} (content type {ctype})")
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise DownloadError(f"{url} is larger than the {limit // (1024 * 1024)} MB limit")

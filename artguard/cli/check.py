@@ -15,7 +15,7 @@ REPORT_SUFFIXES = (".html", ".htm", ".pdf")
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="identify copies found online and show what CMI survived")
-    p.add_argument("sources", nargs="+", metavar="FILE|DIR|URL", help="files, folders (recursed) or http(s) URLs")
+    p.add_argument("sources", nargs="+", metavar="FILE|DIR|URL", help="files, folders (recursed), http(s) image URLs or page URLs (every image on the page)")
     p.add_argument("--report", type=Path, metavar="OUT.html|OUT.pdf", help="write an evidence report")
     add_common(p)
     p.set_defaults(func=run)
@@ -48,12 +48,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_text(result: CheckResult) -> None:
+    where = f"{result.path} (on page {result.page})" if result.page else result.path
     if result.status == "error":
-        file_error(result.path, result.error or "failed")
+        file_error(where, result.error or "failed")
         return
     match = result.match
     if match is None:
-        print(f"{result.path}: no original in the catalog matches (verdict unknown)")
+        print(f"{where}: no original in the catalog matches (verdict unknown)")
     else:
         distance = f", distance {match.distance}" if match.method == "phash" and match.distance is not None else ""
         what = (
@@ -62,7 +63,7 @@ def _print_text(result: CheckResult) -> None:
             if match.method == "sha256" and match.against == "original"
             else f"matches {match.publication.output.path} (by {match.method}{distance}"
         )
-        print(f"{result.path}: {result.verdict} - {what}, confidence {match.confidence:.2f}; "
+        print(f"{where}: {result.verdict} - {what}, confidence {match.confidence:.2f}; "
               f"published {match.publication.published_at})")
         for name, state in result.fields.items():
             print(f"  {name:<18} {state}")
