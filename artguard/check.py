@@ -148,7 +148,7 @@ def check_copy(source: str | Path, *, catalog: Catalog | None = None, index: Cat
     source_text = str(source)
     if is_url(source_text):
         data, downloaded_at = download(source_text)
-        return _check_downloaded(source_text, data, downloaded_at, catalog, index)
+        return check_bytes(source_text, data, downloaded_at, catalog, index)
     path = Path(source)
     try:
         data = path.read_bytes()
@@ -159,7 +159,8 @@ def check_copy(source: str | Path, *, catalog: Catalog | None = None, index: Cat
     return _check_file(path, data, catalog, index)
 
 
-def _check_downloaded(url: str, data: bytes, downloaded_at: str, catalog: Catalog | None, index: CatalogIndex | None) -> CheckResult:
+def check_bytes(url: str, data: bytes, downloaded_at: str, catalog: Catalog | None = None, index: CatalogIndex | None = None) -> CheckResult:
+    """Check the body of an image URL that was already downloaded."""
     with tempfile.TemporaryDirectory(prefix="artguard-check-") as tmp:
         name = Path(urllib.request.url2pathname(url.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "download"))
         local = Path(tmp) / (name.name or "download")
@@ -181,7 +182,7 @@ def check_url(
     """
     data, fetched_at, page = webpage.fetch_page_or_image(url)
     if page is None:
-        yield _check_downloaded(url, data, fetched_at, catalog, index)
+        yield check_bytes(url, data, fetched_at, catalog, index)
         return
     images = page.images()
     if not images:
@@ -191,7 +192,7 @@ def check_url(
             return
         try:
             image_data, downloaded_at = download(image.url)
-            result = _check_downloaded(image.url, image_data, downloaded_at, catalog, index)
+            result = check_bytes(image.url, image_data, downloaded_at, catalog, index)
         except ArtGuardError as exc:
             result = CheckResult(path=image.url, status="error", error=str(exc), url=image.url, checked_at=now_utc())
         result.page = url
