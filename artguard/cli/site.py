@@ -109,8 +109,7 @@ def run_audit(args: argparse.Namespace) -> int:
 
 
 def _print_audit(audit: SiteAudit) -> None:
-    counts = audit.counts()
-    print(f"{audit.target}: {counts['pages']} pages, {counts['images']} images (profile {audit.profile}, {audit.policy.term})")
+    print(f"{audit.target}: {audit.summary_text()} (profile {audit.profile}, {audit.policy.term})")
     print("Reservations:")
     for s in audit.signals:
         agrees = {True: "agrees", False: "DOES NOT AGREE", None: ""}[s.agrees]
@@ -119,9 +118,9 @@ def _print_audit(audit: SiteAudit) -> None:
     for image in audit.images:
         where = f"original {image.result.match.publication.original.path}" if image.own else ""
         print(f"  {image.state:<17} c2pa {image.c2pa_state:<8} {image.url} {where}{image.error or ''}")
+    for url, error in audit.page_errors.items():
+        file_error(url, error)
     if audit.problems:
         print("Problems:")
         for problem in audit.problems:
             print(f"  - {problem}")
-    else:
-        print("No problems found.")

@@ -120,6 +120,13 @@ class SiteAudit:
     def ok(self) -> bool:
         return not self.problems
 
+    def summary_text(self) -> str:
+        """One line: how much was read and how many problems were found."""
+        counts = self.counts()
+        pages, images, problems = counts["pages"], counts["images"], len(self.problems)
+        found = "no problems found" if not problems else f"{problems} problem{'s' if problems != 1 else ''} found"
+        return f"{pages} page{'s' if pages != 1 else ''} and {images} image{'s' if images != 1 else ''} read; {found}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "target": self.target,
@@ -395,7 +402,9 @@ def _reserving(label: str, value: str) -> bool:
 
 def _image_problems(audit: SiteAudit) -> None:
     for signal in audit.signals:
-        if signal.agrees is False:
+        if signal.agrees is False and signal.state == "present":
+            audit.problems.append(f"{signal.name} says {signal.value}, which is not the profile's choice ({audit.policy.term})")
+        elif signal.agrees is False:
             audit.problems.append(f"{signal.name}: {signal.state}" + (f" ({signal.detail})" if signal.detail else ""))
     says_yes = [s.name for s in audit.signals if s.reserves is True]
     says_no = [s.name for s in audit.signals if s.reserves is False]
