@@ -45,7 +45,7 @@ def site(tmp_path: Path, make_image, capsys) -> dict:
     assert main(["embed", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--profile", "Ana"]) == 0
     capsys.readouterr()
     out = tmp_path / "out" / "in"
-    www = tmp_path / "www"
+    www = tmp_path / "my site" / "www"
     (www / "gallery").mkdir(parents=True)
     (www / "img").mkdir()
     (www / "img" / "kept.jpg").write_bytes((out / "art0.jpg").read_bytes())  # served byte for byte
@@ -66,6 +66,7 @@ def site(tmp_path: Path, make_image, capsys) -> dict:
     (www / "robots.txt").write_text(EXISTING_ROBOTS)
     (www / ".well-known").mkdir()
     (www / ".well-known" / "tdmrep.json").write_text(json.dumps([{"location": "/", "tdm-reservation": 0}]))
+    (www / "ai.txt").write_text("<!doctype html><html><body>Page not found</body></html>")  # a host's catch-all page
     return {"www": www, "profile": _profile()}
 
 
@@ -98,6 +99,7 @@ def test_audit_finds_stripped_images_and_missing_or_inconsistent_reservations(si
     assert signals['<meta name="robots">'].state == "partial" and "1 of 3" in signals['<meta name="robots">'].detail
     assert signals['<meta name="tdm-policy">'].state == "missing"
     assert signals["X-Robots-Tag header"].state == "missing" and signals["tdm-reservation header"].state == "missing"
+    assert signals["X-Robots-Tag header on images"].detail == "missing on 4 of 4 images"
     problems = " | ".join(audit.problems)
     assert "contradicts itself" in problems and "tdmrep.json" in problems
     assert "2 of your protected images lost all their CMI" in problems
@@ -113,18 +115,37 @@ def test_the_kit_applied_to_the_site_clears_every_reservation_problem(site, tmp_
         text = page.read_text().replace('<meta name="robots" content="noai, noimageai"><meta name="tdm-reservation" content="1">', "")
         page.write_text(text.replace("<head>", "<head>" + tags, 1))
     headers = {name: value for name, value in (line.strip().split(": ", 1) for line in kit.file("_headers").text.splitlines()[2:5])}
-    with serve(www, headers={p: headers for p in ("/", "/about.html", "/gallery/")}) as base:
+    served = ("/", "/about.html", "/gallery/", "/img/kept.jpg", "/img/resized.jpg", "/img/thumb.webp", "/img/banner.jpg")
+    with serve(www, headers={p: headers for p in served}) as base:
         audit = audit_site(base, profile)
     assert all(s.agrees is not False for s in audit.signals), [vars(s) for s in audit.signals if s.agrees is False]
-    assert {s.name for s in audit.signals if s.state == "present"} >= {"robots.txt AI rules", "ai.txt", "tdmrep.json", "X-Robots-Tag header"}
+    assert {s.name for s in audit.signals if s.state == "present"} >= {"robots.txt AI rules", "ai.txt", "tdmrep.json", "X-Robots-Tag header", "X-Robots-Tag header on images"}
     assert audit.problems == ["2 of your protected images lost all their CMI and Content Credentials on the site (its upload or resize pipeline strips metadata)"]
 
 
 def test_audit_of_a_folder_export_reads_the_same_pages(site) -> None:
-    audit = audit_site(str(site["www"]), site["profile"], max_pages=2)
-    assert len(audit.pages) == 2 and audit.truncated
+    audit = audit_site(str(site["www"]), site["profile"])
+    assert sorted(audit.pages) == ["file://site-export/", "file://site-export/about.html", "file://site-export/gallery/"]
+    assert {i.url.rsplit("/", 1)[1]: i.state for i in audit.images} == {
+        "kept.jpg": "intact", "banner.jpg": "no-cmi", "resized.jpg": "stripped-by-site", "thumb.webp": "stripped-by-site"}
     assert _signals(audit)["response headers"].state == "not-visible"
-    assert any(i.state == "stripped-by-site" for i in audit.images)
+    assert _signals(audit)["tdmrep.json"].agrees is False
+    (site["www"] / "about.html").write_text('<a href="../../secret.html">up</a><img src="/../../etc/passwd.jpg">')
+    bounded = audit_site(str(site["www"]), site["profile"], max_pages=2)
+    assert len(bounded.pages) == 2 and bounded.truncated and "page limit" in bounded.problems[-1]
+    escaped = [i for i in bounded.images if "passwd" in i.url]
+    assert all(i.state == "error" for i in escaped)
+
+
+def test_robots_merge_keeps_shared_groups_and_line_endings_do_not_matter() -> None:
+    existing = "User-agent: GPTBot\r\nUser-agent: FriendlyBot\r\nDisallow: /tmp/\r\n"
+    kit = build_kit(_profile(), existing_robots=existing)
+    parser = urllib.robotparser.RobotFileParser()
+    parser.parse(kit.file("robots.txt").text.splitlines())
+    assert not parser.can_fetch("GPTBot", "/a.html")
+    assert not parser.can_fetch("FriendlyBot", "/tmp/x") and parser.can_fetch("FriendlyBot", "/a.html")
+    assert "took GPTBot out of the group at line 1" in kit.robots_changes[0]
+    assert build_kit(_profile()).file("robots.txt").text.startswith("# BEGIN ArtGuard AI opt-out")
 
 
 def test_kit_robots_txt_disallows_every_listed_crawler_and_keeps_other_rules() -> None:

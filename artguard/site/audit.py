@@ -26,12 +26,13 @@ from artguard.profile import RightsProfile
 from artguard.site.crawlers import in_categories
 from artguard.site.kit import header_pairs, meta_pairs
 from artguard.site.policy import SitePolicy, site_policy
-from artguard.webpage import PAGE_TYPES, Page
+from artguard.webpage import PAGE_TYPES, Page, is_html
 
 MAX_PAGES = 50
 MAX_IMAGES = 300
 TEXT_TYPES = ("text/", "application/json", "application/ld+json", "application/octet-stream")
 SEARCH_ENGINES = ("Googlebot", "Bingbot")
+FOLDER_ORIGIN = "file://site-export"  # a folder export's pages are addressed as file://site-export/PATH
 
 Progress = Callable[[str, int, int], None]  # (what is being done, done, total or 0)
 
@@ -156,7 +157,7 @@ class _Source:
             self.root = Path(target).resolve()
             if not self.root.is_dir():
                 raise ArtGuardError(f"{target} is neither a folder nor an http(s) URL")
-            self.origin = self.root.as_uri()
+            self.origin = FOLDER_ORIGIN  # root-relative links ("/img/a.jpg") resolve inside the export
             self.start = self.origin + "/"
 
     def url(self, path: str) -> str:
@@ -174,9 +175,10 @@ class _Source:
         return self._file(url).read_bytes(), {}
 
     def _file(self, url: str) -> Path:
-        rel = urllib.parse.unquote(urllib.parse.urlsplit(url).path).removeprefix(urllib.parse.urlsplit(self.origin).path)
+        parts = urllib.parse.urlsplit(url)
+        rel = urllib.parse.unquote(parts.path)
         path = (self.root / rel.lstrip("/")).resolve()
-        if path != self.root and self.root not in path.parents:
+        if f"{parts.scheme}://{parts.netloc}" != self.origin or (path != self.root and self.root not in path.parents):
             raise ArtGuardError(f"{url} is outside the site folder")
         if path.is_dir():
             path = path / "index.html"
@@ -235,6 +237,10 @@ def audit_site(
         except ArtGuardError as exc:
             finding.error = str(exc)
         audit.images.append(finding)
+    if source.remote and audit.policy.robots_directives:
+        served = [(i.url, i.headers.get("x-robots-tag", "")) for i in audit.images if i.result is not None and source.same_site(i.url)]
+        if served:
+            _per_page(audit, "X-Robots-Tag header on images", ", ".join(audit.policy.robots_directives), served, True, "images")
     _image_problems(audit)
     progress("Done", len(seen), len(seen))
     return audit
@@ -265,11 +271,13 @@ def _crawl(source: _Source, audit: SiteAudit, max_pages: int, progress: Progress
 
 # ---- reservations ---------------------------------------------------------------------------
 def _fetch_text(source: _Source, path: str) -> str | None:
+    """A site file's text; None when absent (or when the server answers with a web page,
+    as single-page-app hosts do for every unknown path)."""
     try:
         data, _ = source.get(source.url(path), TEXT_TYPES)
     except ArtGuardError:
         return None
-    return data.decode("utf-8", "replace")
+    return None if is_html(data) else data.decode("utf-8", "replace")
 
 
 def _site_files(source: _Source, audit: SiteAudit) -> None:
@@ -365,7 +373,7 @@ def _page_signals(source: _Source, audit: SiteAudit, pages: list[Page]) -> None:
             _per_page(audit, f"{name} header", wanted, [(p.url, p.headers.get(name.lower(), "")) for p in pages], name == "X-Robots-Tag")
 
 
-def _per_page(audit: SiteAudit, label: str, wanted: str, found: list[tuple[str, str]], directives: bool) -> None:
+def _per_page(audit: SiteAudit, label: str, wanted: str, found: list[tuple[str, str]], directives: bool, unit: str = "pages") -> None:
     def agrees(value: str) -> bool:
         if directives:
             have = {v.strip().lower() for v in value.split(",")}
@@ -377,17 +385,17 @@ def _per_page(audit: SiteAudit, label: str, wanted: str, found: list[tuple[str, 
     values = [value for _, value in found if value]
     reserves = None if not values else any(_reserving(label, value) for value in values)
     if not lacking and not wrong:
-        audit.signals.append(Signal(label, "present", wanted, True, f"on all {len(found)} pages", reserves))
+        audit.signals.append(Signal(label, "present", wanted, True, f"on all {len(found)} {unit}", reserves))
         return
     if not wrong and not _reserving(label, wanted):  # nothing to reserve: absence is fine
-        audit.signals.append(Signal(label, "missing" if not values else "partial", "", None, f"on {len(values)} of {len(found)} pages", reserves))
+        audit.signals.append(Signal(label, "missing" if not values else "partial", "", None, f"on {len(values)} of {len(found)} {unit}", reserves))
         return
     state = "missing" if len(lacking) == len(found) else ("wrong" if wrong and not lacking else "partial")
     detail = []
     if lacking:
-        detail.append(f"missing on {len(lacking)} of {len(found)} pages")
+        detail.append(f"missing on {len(lacking)} of {len(found)} {unit}")
     if wrong:
-        detail.append(f"says {wrong[0][1]!r} instead of {wanted!r} on {len(wrong)} pages")
+        detail.append(f"says {wrong[0][1]!r} instead of {wanted!r} on {len(wrong)} {unit}")
     audit.signals.append(Signal(label, state, values[0] if values else "", False, "; ".join(detail), reserves))
 
 
