@@ -99,7 +99,7 @@ def test_audit_finds_stripped_images_and_missing_or_inconsistent_reservations(si
     assert signals['<meta name="robots">'].state == "partial" and "1 of 3" in signals['<meta name="robots">'].detail
     assert signals['<meta name="tdm-policy">'].state == "missing"
     assert signals["X-Robots-Tag header"].state == "missing" and signals["tdm-reservation header"].state == "missing"
-    assert signals["X-Robots-Tag header on images"].detail == "missing on 4 of 4 images"
+    assert signals["X-Robots-Tag header on images"].detail == "missing on all 4 images"
     problems = " | ".join(audit.problems)
     assert "contradicts itself" in problems and "tdmrep.json" in problems
     assert "2 of your protected images lost all their CMI" in problems
@@ -108,13 +108,18 @@ def test_audit_finds_stripped_images_and_missing_or_inconsistent_reservations(si
 
 def test_the_kit_applied_to_the_site_clears_every_reservation_problem(site, tmp_path: Path) -> None:
     www, profile = site["www"], site["profile"]
-    kit = build_kit(profile, existing_robots=(www / "robots.txt").read_text())
-    write_kit(kit, www)
+    (www / ".htaccess").write_text("Options -Indexes\n")
+    kit = write_kit(build_kit(profile), www)  # straight into the site folder: its robots.txt and .htaccess are merged
+    assert "Options -Indexes" in (www / ".htaccess").read_text() and "Header set tdm-reservation" in (www / ".htaccess").read_text()
+    assert "Disallow: /private/" in (www / "robots.txt").read_text() and kit.robots_changes
+    assert "took" in (www / "artguard-kit" / "README.md").read_text() or "removed" in (www / "artguard-kit" / "README.md").read_text()
+    write_kit(kit, www)  # again: nothing doubles
+    assert (www / ".htaccess").read_text().count("# BEGIN ArtGuard") == 1 and (www / "robots.txt").read_text().count("User-agent: GPTBot") == 1
     tags = head_tags(kit.policy)
     for page in (www / "index.html", www / "about.html", www / "gallery" / "index.html"):
         text = page.read_text().replace('<meta name="robots" content="noai, noimageai"><meta name="tdm-reservation" content="1">', "")
         page.write_text(text.replace("<head>", "<head>" + tags, 1))
-    headers = {name: value for name, value in (line.strip().split(": ", 1) for line in kit.file("_headers").text.splitlines()[2:5])}
+    headers = {name: value for name, value in (line.strip().split(": ", 1) for line in kit.file("_headers").text.splitlines()[3:6])}
     served = ("/", "/about.html", "/gallery/", "/img/kept.jpg", "/img/resized.jpg", "/img/thumb.webp", "/img/banner.jpg")
     with serve(www, headers={p: headers for p in served}) as base:
         audit = audit_site(base, profile)
@@ -199,14 +204,14 @@ def test_the_kit_follows_the_profiles_ai_use_choice(ai: dict, blocked: set, tdm:
     (rule,) = _valid_tdmrep(kit.file(".well-known/tdmrep.json").text)
     assert rule["location"] == "/" and rule["tdm-reservation"] == tdm
     assert (rule.get("tdm-policy") == LICENCE) == bool(tdm)
-    assert ('content="noai, noimageai"' in kit.file("head-tags.html").text) == noai
+    assert ('content="noai, noimageai"' in kit.file("artguard-kit/head-tags.html").text) == noai
     assert ("X-Robots-Tag: noai, noimageai" in kit.file("_headers").text) == noai
     assert f'Header set tdm-reservation "{tdm}"' in kit.file(".htaccess").text
-    assert f'add_header tdm-reservation "{tdm}" always;' in kit.file("nginx.conf").text
+    assert f'add_header tdm-reservation "{tdm}" always;' in kit.file("artguard-kit/nginx.conf").text
     ai_txt = urllib.robotparser.RobotFileParser()
     ai_txt.parse(kit.file("ai.txt").text.splitlines())
     assert ai_txt.can_fetch("*", "/art.jpg") == ("GPTBot" not in blocked)
-    assert kit.policy.term in kit.file("README.md").text
+    assert kit.policy.term in kit.file("artguard-kit/README.md").text
 
 
 def test_cli_kit_and_audit(site, tmp_path: Path, capsys) -> None:
@@ -214,7 +219,7 @@ def test_cli_kit_and_audit(site, tmp_path: Path, capsys) -> None:
     assert main(["site", "kit", "--profile", "Ana", "-o", str(out), "--merge-robots", str(site["www"] / "robots.txt"), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["ai_use"] == "DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING"
-    assert {Path(f["path"]).relative_to(out).as_posix() for f in doc["files"]} >= {"robots.txt", "ai.txt", ".well-known/tdmrep.json", "_headers", ".htaccess", "nginx.conf", "README.md"}
+    assert {Path(f["path"]).relative_to(out).as_posix() for f in doc["files"]} >= {"robots.txt", "ai.txt", ".well-known/tdmrep.json", "_headers", ".htaccess", "artguard-kit/nginx.conf", "artguard-kit/README.md"}
     assert "Disallow: /private/" in (out / "robots.txt").read_text()
 
     index = site["www"] / "index.html"

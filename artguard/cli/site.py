@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     kit = site_sub.add_parser("kit", help="write robots.txt, ai.txt, TDMRep, meta tags and header snippets from a profile")
     kit.add_argument("--profile", metavar="NAME", help="rights profile (default: the profile named 'default', if any)")
-    kit.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="folder to write the kit into")
+    kit.add_argument("-o", "--output", type=Path, required=True, metavar="DIR",
+                     help="folder to write the kit into: a new folder, or your site's root (existing robots.txt, .htaccess, _headers are merged)")
     kit.add_argument("--merge-robots", type=Path, metavar="EXISTING", help="your site's current robots.txt: its rules are kept")
     add_common(kit)
     kit.set_defaults(func=run_kit)
@@ -60,22 +61,21 @@ def run_kit(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as exc:
             file_error(args.merge_robots, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
             return EXIT_FAILED
-    kit = build_kit(_profile(args.profile), existing_robots=existing)
-    written = write_kit(kit, args.output)
+    kit = write_kit(build_kit(_profile(args.profile), existing_robots=existing), args.output)
     if args.json:
         print_json({
             "output": str(args.output),
             "ai_use": kit.policy.term,
-            "files": [{"path": str(p), "purpose": f.purpose} for p, f in zip(written, kit.files)],
+            "files": [{"path": str(args.output / f.path), "purpose": f.purpose} for f in kit.files],
             "robots_changes": kit.robots_changes,
         })
         return EXIT_OK
     print(f"Kit for AI-use choice {kit.policy.term} written to {args.output}:")
-    for path, item in zip(written, kit.files):
-        print(f"  {item.path:<26} {item.purpose}")
+    for item in kit.files:
+        print(f"  {item.path:<32} {item.purpose}")
     for change in kit.robots_changes:
         print(f"  robots.txt: {change}")
-    print(f"Read {args.output / 'README.md'} for where each file goes.")
+    print(f"Read {args.output / kit.files[0].path} for where each file goes.")
     return EXIT_OK
 
 

@@ -37,6 +37,16 @@ FOLDER_ORIGIN = "file://site-export"  # a folder export's pages are addressed as
 Progress = Callable[[str, int, int], None]  # (what is being done, done, total or 0)
 
 
+IMAGE_STATE_WORDS = {
+    "stripped-by-site": "Your image, stripped by the site",
+    "partly-stripped": "Your image, partly stripped",
+    "intact": "Your image, intact",
+    "carries-cmi": "Not yours; carries CMI",
+    "no-cmi": "Not yours; no CMI",
+    "error": "Could not be checked",
+}
+
+
 @dataclass
 class Signal:
     """One way a site states its reservation, and what the audit found there."""
@@ -385,18 +395,25 @@ def _per_page(audit: SiteAudit, label: str, wanted: str, found: list[tuple[str, 
     values = [value for _, value in found if value]
     reserves = None if not values else any(_reserving(label, value) for value in values)
     if not lacking and not wrong:
-        audit.signals.append(Signal(label, "present", wanted, True, f"on all {len(found)} {unit}", reserves))
+        audit.signals.append(Signal(label, "present", wanted, True, _on(len(found), len(found), unit), reserves))
         return
     if not wrong and not _reserving(label, wanted):  # nothing to reserve: absence is fine
-        audit.signals.append(Signal(label, "missing" if not values else "partial", "", None, f"on {len(values)} of {len(found)} {unit}", reserves))
+        audit.signals.append(Signal(label, "missing" if not values else "partial", "", None, _on(len(values), len(found), unit), reserves))
         return
     state = "missing" if len(lacking) == len(found) else ("wrong" if wrong and not lacking else "partial")
     detail = []
     if lacking:
-        detail.append(f"missing on {len(lacking)} of {len(found)} {unit}")
+        detail.append("missing " + _on(len(lacking), len(found), unit))
     if wrong:
-        detail.append(f"says {wrong[0][1]!r} instead of {wanted!r} on {len(wrong)} {unit}")
+        detail.append(f"says {wrong[0][1]!r} instead of {wanted!r} " + _on(len(wrong), len(found), unit))
     audit.signals.append(Signal(label, state, values[0] if values else "", False, "; ".join(detail), reserves))
+
+
+def _on(count: int, total: int, unit: str) -> str:
+    """Where a tag was seen or missed, in words: on 2 of 5 pages, on all 3 pages, on the one page."""
+    if total == 1:
+        return f"on the one {unit.rstrip('s')}"
+    return f"on all {total} {unit}" if count == total else f"on {count} of {total} {unit}"
 
 
 def _reserving(label: str, value: str) -> bool:

@@ -29,6 +29,10 @@ _FIELD = re.compile(r"^\s*([A-Za-z-]+)\s*:\s*(.*?)\s*(?:#.*)?$")
 AI_TXT_TYPES = ("jpg", "jpeg", "png", "webp", "gif", "avif", "heic", "tif", "tiff", "bmp", "svg", "psd", "mp4", "webm", "mov")
 
 
+DOCS = "artguard-kit"  # the kit's instructions and snippets; everything else goes to the site root
+MERGED = ("robots.txt", ".htaccess", "_headers")  # files a site may already have: ArtGuard's block is merged in
+
+
 @dataclass
 class KitFile:
     """One file of the kit: where it goes on the site, its text, and what it is for."""
@@ -40,9 +44,11 @@ class KitFile:
 
 @dataclass
 class Kit:
+    profile: RightsProfile
     policy: SitePolicy
     files: list[KitFile]
     robots_changes: list[str] = field(default_factory=list)  # what merging changed in an existing robots.txt
+    merged_robots: bool = False  # built on the site's existing robots.txt
 
     def file(self, path: str) -> KitFile:
         return next(f for f in self.files if f.path == path)
@@ -58,25 +64,45 @@ def build_kit(profile: RightsProfile, *, existing_robots: str | None = None, tod
         KitFile("robots.txt", robots, "Asks each AI crawler by name to stay away (search engines untouched)."),
         KitFile("ai.txt", ai_txt(policy), "Spawning's ai.txt: asks dataset tools that read it not to use the site's media."),
         KitFile(".well-known/tdmrep.json", tdmrep_json(policy), "W3C TDMRep: the machine-readable text-and-data-mining reservation for the whole site."),
-        KitFile("head-tags.html", head_tags(policy), "Meta tags to paste into every page's <head> (or the site builder's header code box)."),
-        KitFile("nginx.conf", nginx_snippet(policy), "Response headers for an nginx server block."),
-        KitFile(".htaccess", htaccess(policy), "Response headers for Apache (.htaccess at the site root)."),
-        KitFile("_headers", netlify_headers(policy), "Response headers for Netlify and Cloudflare Pages (_headers in the publish folder)."),
-        KitFile("HOSTED-PLATFORMS.md", hosted_note(policy), "What to do on hosted platforms that allow none of these files."),
+        KitFile(".htaccess", htaccess(policy), "Response headers for Apache (read at the site root; merged into an existing one)."),
+        KitFile("_headers", netlify_headers(policy), "Response headers for Netlify and Cloudflare Pages (merged into an existing one)."),
+        KitFile(f"{DOCS}/head-tags.html", head_tags(policy), "Meta tags to paste into every page's <head> (or the site builder's header code box)."),
+        KitFile(f"{DOCS}/nginx.conf", nginx_snippet(policy), "Response headers to paste into an nginx server block."),
+        KitFile(f"{DOCS}/HOSTED-PLATFORMS.md", hosted_note(policy), "What to do on hosted platforms that allow none of these files."),
     ]
-    files.insert(0, KitFile("README.md", readme(profile, policy, blocked, files, changes, today), "What each file does, who honours it, and what it cannot do."))
-    return Kit(policy, files, changes)
+    files.insert(0, KitFile(f"{DOCS}/README.md", readme(profile, policy, blocked, files, changes, today), "What each file does, who honours it, and what it cannot do."))
+    return Kit(profile, policy, files, changes, existing_robots is not None)
 
 
-def write_kit(kit: Kit, out_dir: Path) -> list[Path]:
-    """Write every file under ``out_dir`` (atomically; existing files are replaced)."""
-    written = []
+def write_kit(kit: Kit, out_dir: Path) -> Kit:
+    """Write the kit into ``out_dir`` (a new folder, or the site's root folder itself).
+
+    Nothing the site already has is lost: an existing robots.txt is merged (the kit is
+    rebuilt on it, so its README lists what changed), an existing .htaccess or _headers
+    keeps its lines and gets ArtGuard's block (replaced when written before). Writes are
+    atomic. Returns the kit as written.
+    """
+    robots = out_dir / "robots.txt"
+    if robots.is_file() and not kit.merged_robots:
+        kit = build_kit(kit.profile, existing_robots=robots.read_text(encoding="utf-8", errors="replace"))
     for item in kit.files:
         target = out_dir / item.path
+        text = item.text
+        if item.path in MERGED[1:] and target.is_file():
+            text = merge_block(target.read_text(encoding="utf-8", errors="replace"), item.text)
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(target, item.text.encode("utf-8"))
-        written.append(target)
-    return written
+        write_bytes_atomic(target, text.encode("utf-8"))
+    return kit
+
+
+def merge_block(existing: str, block: str) -> str:
+    """``existing`` with ArtGuard's marked block replaced, or appended when it has none."""
+    kept = _BLOCK.sub("", existing.replace("\r\n", "\n")).rstrip("\n")
+    return (kept + "\n\n" if kept.strip() else "") + block
+
+
+def _marked(text: str) -> str:
+    return f"{BEGIN}\n{text}{END}\n"
 
 
 # ---- robots.txt ---------------------------------------------------------------------------
@@ -192,16 +218,16 @@ def nginx_snippet(policy: SitePolicy) -> str:
 
 def htaccess(policy: SitePolicy) -> str:
     sets = "".join(f'    Header set {n} "{v}"\n' for n, v in header_pairs(policy))
-    return (
-        "# ArtGuard: at the site root. Needs mod_headers (enabled on most hosts).\n"
+    return _marked(
+        "# Written by ArtGuard from the profile's AI-use choice. Needs mod_headers (enabled on most hosts).\n"
         f"<IfModule mod_headers.c>\n{sets}</IfModule>\n"
-        'AddType application/json .json\n'
+        "AddType application/json .json\n"
     )
 
 
 def netlify_headers(policy: SitePolicy) -> str:
     lines = "".join(f"  {n}: {v}\n" for n, v in header_pairs(policy))
-    return f"# ArtGuard: Netlify / Cloudflare Pages headers file, in the publish folder.\n/*\n{lines}/.well-known/tdmrep.json\n  Content-Type: application/json\n"
+    return _marked(f"# Written by ArtGuard from the profile's AI-use choice (Netlify / Cloudflare Pages).\n/*\n{lines}/.well-known/tdmrep.json\n  Content-Type: application/json\n")
 
 
 def hosted_note(policy: SitePolicy) -> str:
@@ -215,7 +241,7 @@ files, or set response headers. What you can still do there:
    sharing" privacy option); names and places change, so search your host's help for
    "AI crawlers". Cloudflare, if your domain runs through it, has a one-click
    "block AI bots" setting that refuses known AI crawlers outright.
-2. **Paste the meta tags** from `head-tags.html` into the header code injection box if
+2. **Paste the meta tags** from `head-tags.html` (in this folder) into the header code injection box if
    the platform has one (often on paid plans only).
 3. **Keep the CMI in the images.** The rights metadata ArtGuard writes ({policy.term})
    travels with each file. Check what your host serves with `artguard site audit URL`:
@@ -251,10 +277,13 @@ Content Credentials. {policy_line}
 |---|---|
 {table}
 
-Put `robots.txt`, `ai.txt` and `.well-known/tdmrep.json` at the root of your site
-(`https://your.site/robots.txt`, ...). Use **one** of `nginx.conf`, `.htaccess` or `_headers`,
-whichever matches your server or host. If your host allows none of these, read
-`HOSTED-PLATFORMS.md`.
+Everything outside `{DOCS}/` belongs at the root of your site (`https://your.site/robots.txt`,
+...): write the kit straight into your site's folder (`artguard site kit -o public/`) and
+your existing `robots.txt`, `.htaccess` and `_headers` keep their rules, or upload the files
+yourself. `.htaccess` is read by Apache hosts, `_headers` by Netlify and Cloudflare Pages;
+on nginx, paste `{DOCS}/nginx.conf` into the server block. Paste `{DOCS}/head-tags.html`
+into every page's `<head>`. If your host allows none of these, read
+`{DOCS}/HOSTED-PLATFORMS.md`. The `{DOCS}/` folder itself need not be uploaded.
 
 ## Who honours what
 

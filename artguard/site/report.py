@@ -9,7 +9,7 @@ import jinja2
 
 from artguard import __version__
 from artguard.fileio import write_bytes_atomic
-from artguard.site.audit import SiteAudit
+from artguard.site.audit import IMAGE_STATE_WORDS, SiteAudit
 
 IMAGE_STATES = {
     "stripped-by-site": "Your images stripped by the site",
@@ -38,7 +38,7 @@ def render_audit_html(audit: SiteAudit) -> str:
         counts=audit.counts(),
         thumbs=thumbs,
         image_states=list(IMAGE_STATES.items()),
-        state_words=IMAGE_STATES,
+        state_words=IMAGE_STATE_WORDS,
         state_class=STATE_CLASS,
         version=__version__,
     )

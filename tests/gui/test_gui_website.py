@@ -42,7 +42,7 @@ def test_kit_files_copy_save_and_follow_the_profile(window, qtbot, tmp_path) -> 
     assert page.profile_box.findText("Ana") >= 0
     page.profile_box.setCurrentText("Ana")
     names = [page.file_list.item(i).text() for i in range(page.file_list.count())]
-    assert {"robots.txt", "ai.txt", ".well-known/tdmrep.json", "head-tags.html", "_headers", "README.md"} <= set(names)
+    assert {"robots.txt", "ai.txt", ".well-known/tdmrep.json", "artguard-kit/head-tags.html", "_headers", "artguard-kit/README.md"} <= set(names)
     page.file_list.setCurrentRow(names.index("robots.txt"))
     assert "User-agent: GPTBot" in page.text.toPlainText()
     qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
@@ -82,7 +82,7 @@ def test_audit_shows_reservations_and_stripped_images_with_thumbnails(window, qt
         assert reservations["robots.txt AI rules"] == "✔ yes" and reservations["tdmrep.json"] == "✖ no"
         problems = [page.problem_list.item(r).text() for r in range(page.problem_list.count())]
         assert any("lost all their CMI" in p for p in problems) and any(p.startswith("✖ ai.txt: missing") for p in problems)
-        assert page.audit_status.text() == "1 page and 2 images read; 10 problems found."  # incl. "contradicts itself"
+        assert page.audit_status.text() == "1 page and 2 images read; 11 problems found."  # incl. "contradicts itself"
         assert page.report_button.isEnabled() and not page.stop_button.isEnabled()
         shot = os.environ.get("ARTGUARD_SCREENSHOT_DIR")
         if shot:

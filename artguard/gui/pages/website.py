@@ -43,18 +43,13 @@ from artguard.gui.widgets.hint import ERROR_STYLE, hint
 from artguard.gui.workers import Task, error_text, pool
 from artguard.profile import ProfileStore, RightsProfile
 from artguard.site import Kit, SiteAudit, audit_site, build_kit, write_audit_report, write_kit
+from artguard.site.audit import IMAGE_STATE_WORDS
 
 THUMB = 64
 SIGNAL_COLUMNS = ["Reservation", "State", "Agrees with profile", "Details"]
 IMAGE_COLUMNS = ["Image", "State", "Content Credentials", "Your catalog", "Address"]
-STATE_WORDS = {
-    "stripped-by-site": "✖ Your image, stripped by the site",
-    "partly-stripped": "⚠ Your image, partly stripped",
-    "intact": "✔ Your image, intact",
-    "carries-cmi": "Not yours; carries CMI",
-    "no-cmi": "Not yours; no CMI",
-    "error": "✖ Could not check",
-}
+SYMBOLS = {"stripped-by-site": "✖ ", "partly-stripped": "⚠ ", "intact": "✔ ", "error": "✖ "}
+STATE_WORDS = {state: SYMBOLS.get(state, "") + words for state, words in IMAGE_STATE_WORDS.items()}
 
 
 class AuditSignals(QObject):
@@ -159,7 +154,7 @@ class WebsitePage(QWidget):
         self.save_button.setToolTip("Save this file")
         self.save_button.clicked.connect(self.save_file)
         self.save_all_button = QPushButton("Save &all to folder…")
-        self.save_all_button.setToolTip("Write every file of the kit into a folder (your site's root, or a folder to upload)")
+        self.save_all_button.setToolTip("Write the kit into a folder: your site's root (its robots.txt, .htaccess and _headers are merged), or a new folder")
         self.save_all_button.clicked.connect(self.save_all)
         self.merge_button = QPushButton("&Merge my robots.txt…")
         self.merge_button.setToolTip("Keep the rules of your site's current robots.txt and add the AI rules to them")
@@ -249,8 +244,9 @@ class WebsitePage(QWidget):
     def save_all_to(self, folder: Path) -> Task | None:
         if self.kit is None:
             return None
-        count = len(self.kit.files)
-        return self._run(Task(write_kit, self.kit, folder), lambda _w: self._kit_note(f"✔ {count} files saved in {folder}. Read README.md there for where each goes."))
+        return self._run(Task(write_kit, self.kit, folder), lambda kit: self._kit_note(
+            f"✔ {len(kit.files)} files saved in {folder}" + (" (your robots.txt, .htaccess and _headers keep their rules)" if kit.merged_robots else "")
+            + f". Read {kit.files[0].path} there for where each goes."))
 
     def choose_robots(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Your site's current robots.txt", str(Path.home()), "robots.txt (robots.txt *.txt);;All files (*)")
