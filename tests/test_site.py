@@ -138,6 +138,8 @@ def test_audit_of_a_folder_export_reads_the_same_pages(site) -> None:
     (site["www"] / "about.html").write_text('<a href="../../secret.html">up</a><img src="/../../etc/passwd.jpg">')
     bounded = audit_site(str(site["www"]), site["profile"], max_pages=2)
     assert len(bounded.pages) == 2 and bounded.truncated and "page limit" in bounded.problems[-1]
+    few = audit_site(str(site["www"]), site["profile"], max_images=1)
+    assert len(few.images) == 1 and "only the first 1 images were checked" in few.problems[-1]
     escaped = [i for i in bounded.images if "passwd" in i.url]
     assert all(i.state == "error" for i in escaped)
 

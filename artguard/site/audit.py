@@ -121,6 +121,7 @@ class SiteAudit:
     images: list[ImageFinding] = field(default_factory=list)
     audited_at: str = ""
     truncated: bool = False  # the page bound was reached
+    images_left: bool = False  # the pages show more images than the bound allowed to check
 
     def counts(self) -> dict[str, int]:
         out = {"pages": len(self.pages), "images": len(self.images)}
@@ -147,6 +148,7 @@ class SiteAudit:
             "pages": self.pages,
             "page_errors": self.page_errors,
             "truncated": self.truncated,
+            "images_left": self.images_left,
             "reservations": [vars(s) for s in self.signals],
             "images": [i.to_json() for i in self.images],
             "summary": self.counts(),
@@ -238,6 +240,8 @@ def audit_site(
                 seen[image.url].pages.append(page.url)
             elif len(seen) < max_images:
                 seen[image.url] = ImageFinding(image.url, [page.url])
+            else:
+                audit.images_left = True
     for n, finding in enumerate(seen.values()):
         if stopped():
             break
@@ -441,3 +445,5 @@ def _image_problems(audit: SiteAudit) -> None:
             audit.problems.append(f"{len(hits)} of your protected images {words} on the site (its upload or resize pipeline strips metadata)")
     if audit.truncated:
         audit.problems.append(f"the page limit was reached: only the first {len(audit.pages)} pages were audited")
+    if audit.images_left:
+        audit.problems.append(f"the image limit was reached: only the first {len(audit.images)} images were checked")

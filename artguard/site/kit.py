@@ -108,7 +108,7 @@ def _marked(text: str) -> str:
 # ---- robots.txt ---------------------------------------------------------------------------
 def robots_block(policy: SitePolicy, blocked: list[Crawler], profile_name: str, today: _dt.date) -> str:
     lines = [
-        f"{BEGIN} (written by ArtGuard {today.isoformat()} from profile {profile_name!r}; make changes in the profile and write the kit again)",
+        f"{BEGIN} (profile {profile_name!r}, {today.isoformat()}; edit the profile and write the kit again)",
         f"# AI-use choice: {policy.term}.",
     ]
     if policy.search_allowed:
