@@ -115,6 +115,9 @@ class WebsitePage(QWidget):
         self.tabs.addTab(self._kit_tab(), "Opt-out &kit")
         self.tabs.addTab(self._audit_tab(), "&Audit my site")
         layout.addWidget(self.tabs, 1)
+        app = QApplication.instance()
+        if app is not None:  # quitting stops a running audit at its next request
+            app.aboutToQuit.connect(self.stop_audit)
         self.refresh()
 
     # ---- kit -----------------------------------------------------------------------------
