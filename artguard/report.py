@@ -49,6 +49,7 @@ def _rows(result: CheckResult) -> dict[str, list[tuple[str, str]]]:
     copy = [
         ("Source", result.path),
         ("Downloaded from", result.url or "-"),
+        ("Found on the page", result.page or "-"),
         ("Downloaded at (UTC)", result.downloaded_at or "-"),
         ("Checked at (UTC)", result.checked_at),
         ("Format", f"{(result.format or '').upper()} {result.width}x{result.height}, {result.size:,} bytes"),

@@ -62,7 +62,7 @@ def test_check_accepts_a_page_url_and_names_the_page(tmp_path: Path, make_image,
     # lazy/lazy.jpg is missing: one broken image must not stop the page
     with serve(www) as base:
         page_url = f"{base}/gallery/index.html"
-        rc = main(["check", page_url, "--json"])
+        rc = main(["check", page_url, "--json", "--report", str(tmp_path / "evidence.html")])
     out = json.loads(capsys.readouterr().out)
     files = {f["path"].removeprefix(base): f for f in out["files"]}
     assert rc == 1 and len(files) == 8
@@ -71,3 +71,4 @@ def test_check_accepts_a_page_url_and_names_the_page(tmp_path: Path, make_image,
     assert files["/gallery/img/plain.jpg"]["verdict"] == "intact"
     for path in ("/media/og.jpg", "/gallery/img/large.jpg", "/gallery/pic/art@2x.webp", "/gallery/bg/hero.jpg"):
         assert files[path]["match"]["output"] == str(output.resolve()) and files[path]["verdict"] == "stripped", path
+    assert f"Found on the page</th><td>{page_url}" in (tmp_path / "evidence.html").read_text()
