@@ -174,6 +174,25 @@ def test_kit_robots_txt_disallows_every_listed_crawler_and_keeps_other_rules() -
     assert again.file("robots.txt").text == kit.file("robots.txt").text  # re-running replaces its own block
 
 
+def test_the_crawler_list_is_complete_data() -> None:
+    import datetime
+    import re
+
+    listed = crawlers()
+    names = [c.name.lower() for c in listed]
+    assert len(names) == len(set(names)), "each crawler once"
+    for wanted in ("GPTBot", "ChatGPT-User", "OAI-SearchBot", "CCBot", "Google-Extended", "ClaudeBot", "anthropic-ai", "Claude-Web",
+                   "Applebot-Extended", "Bytespider", "PerplexityBot", "meta-externalagent", "FacebookBot", "Amazonbot", "cohere-ai",
+                   "Diffbot", "ImagesiftBot", "Omgilibot", "Timpibot", "img2dataset"):
+        assert wanted.lower() in names, wanted
+    for c in listed:
+        assert c.operator and c.purpose and c.honours_robots_txt in ("yes", "partly", "no", "unclear"), c
+        assert re.fullmatch(r"https://\S+", c.source), c
+        assert datetime.date.fromisoformat(c.checked) <= datetime.date.today()
+        assert re.fullmatch(r"[A-Za-z0-9._-]+", c.name), c.name  # a valid robots.txt product token
+    assert {c.name for c in listed if c.category == "search"} >= {"OAI-SearchBot", "Googlebot", "Bingbot"}
+
+
 def _valid_tdmrep(text: str) -> list[dict]:
     """The TDMRep file format (W3C TDMRep final report, "TDM File on the Origin Server")."""
     doc = json.loads(text)

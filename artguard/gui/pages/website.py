@@ -254,7 +254,7 @@ class WebsitePage(QWidget):
     def choose_robots(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Your site's current robots.txt", str(Path.home()), "robots.txt (robots.txt *.txt);;All files (*)")
         if path:
-            self._run(Task(Path(path).read_text, "utf-8"), self.merge_robots)
+            self._run(Task(_read_text, Path(path)), self.merge_robots)
 
     def merge_robots(self, text: str) -> None:
         self.existing_robots = text
@@ -416,6 +416,10 @@ class WebsitePage(QWidget):
         task.signals.finished.connect(lambda value: (self._tasks.discard(task), done(value)))
         task.signals.failed.connect(lambda msg: (self._tasks.discard(task), self.kit_status.setText(f"⚠ {msg}"), self.kit_status.setStyleSheet(ERROR_STYLE)))
         return task.start()
+
+
+def _read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
 
 
 def _write_text(path: Path, text: str) -> Path:
