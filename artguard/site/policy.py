@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from artguard.profile import RightsProfile
+from artguard.profile import AIUse, RightsProfile
 
 SEARCH_PROHIBITED_TERMS = ("DMI-PROHIBITED",)  # PLUS terms that also refuse search indexing
 
@@ -29,6 +29,20 @@ class SitePolicy:
         return bool(self.blocked) or self.tdm_reserved or bool(self.robots_directives)
 
 
+def plus_term(ai_use: AIUse) -> str:
+    """The IPTC PLUS DataMining term the images carry for this choice.
+
+    The field registry's AI-use table (``registry.plus_terms``, being merged from the fields
+    work) is the one mapping; ``AIUse.iptc_data_mining`` is its predecessor on branches
+    without it. Once both are merged, only the first line is needed.
+    """
+    from artguard.metadata import registry
+
+    if hasattr(registry, "plus_terms"):
+        return str(registry.plus_terms(ai_use)[0])
+    return ai_use.iptc_data_mining()
+
+
 def site_policy(profile: RightsProfile) -> SitePolicy:
     """The profile's AI-use choice as website reservations.
 
@@ -40,7 +54,7 @@ def site_policy(profile: RightsProfile) -> SitePolicy:
       as the policy; search engines are left alone unless the term refuses indexing.
     """
     use = profile.ai_use
-    term = use.iptc_data_mining()
+    term = plus_term(use)
     training = not use.ai_training or not use.ai_generative_training
     blocked: set[str] = set()
     if training:
