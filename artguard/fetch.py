@@ -31,23 +31,22 @@ def download(
     *,
     limit: int = MAX_DOWNLOAD,
     timeout: float = DOWNLOAD_TIMEOUT_S,
-    accept: tuple[str, ...] = ACCEPTED_TYPES,
+    images_only: bool = True,
     headers: dict[str, str] | None = None,
 ) -> tuple[bytes, str]:
-    """The body of an http(s) URL (timeout, size limit, a content type in ``accept``) and when it came.
+    """The body of an http(s) URL (timeout, size limit, image content type) and when it came.
 
-    ``headers``, when given, is filled with the response's headers (lower-case names).
+    ``images_only=False`` takes any body (a web page, robots.txt): the caller decides what
+    it is. ``headers``, when given, is filled with the response's headers (lower-case names).
     """
-    wanted = ", ".join(t + "*" if t.endswith("/") else t for t in accept)
-    request = urllib.request.Request(url, headers={"User-Agent": "ArtGuard-check/1", "Accept": wanted})
+    request = urllib.request.Request(url, headers={"User-Agent": "ArtGuard-check/1", "Accept": "image/*" if images_only else "*/*"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked)
             ctype = (response.headers.get_content_type() or "").lower()
             if headers is not None:
                 headers.update((k.lower(), v) for k, v in response.headers.items())
-            if not ctype.startswith(accept):
-                what = "an image" if accept == ACCEPTED_TYPES else " or ".join(accept)
-                raise DownloadError(f"{url} is not {what} (content type {ctype})")
+            if images_only and not ctype.startswith(ACCEPTED_TYPES):
+                raise DownloadError(f"{url} is not an image (content type {ctype})")
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise DownloadError(f"{url} is larger than the {limit // (1024 * 1024)} MB limit")

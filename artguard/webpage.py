@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup
 from bs4.element import Tag
 
-from artguard.fetch import ACCEPTED_TYPES, DownloadError, download
+from artguard.fetch import DownloadError, download
 
 MAX_PAGE = 5 * 1024 * 1024
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
@@ -163,16 +163,21 @@ def is_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<!--"))
 
 
+def is_page(data: bytes, headers: dict[str, str]) -> bool:
+    """Is a response a web page (by its content type, or its first bytes when mislabelled)?"""
+    return headers.get("content-type", "").lower().startswith(PAGE_TYPES) or is_html(data)
+
+
 def fetch_page_or_image(url: str) -> tuple[bytes, str, Page | None]:
     """An http(s) URL's body and fetch time, and the parsed page when it served HTML.
 
-    One request: a pasted address may be an image or a page showing images; the
-    content type is checked by ``download`` (pages are capped at ``MAX_PAGE``).
+    One request: a pasted address may be an image or a page showing images; what is not
+    a page is left to the image checker (pages are capped at ``MAX_PAGE``).
     """
     headers: dict[str, str] = {}
-    data, when = download(url, accept=ACCEPTED_TYPES + PAGE_TYPES, headers=headers)
-    if headers.get("content-type", "").startswith(PAGE_TYPES) or is_html(data):
-        if len(data) > MAX_PAGE:
-            raise DownloadError(f"{url} is a page larger than the {MAX_PAGE // (1024 * 1024)} MB page limit")
-        return data, when, Page(url, data, when, headers)
-    return data, when, None
+    data, when = download(url, images_only=False, headers=headers)
+    if not is_page(data, headers):
+        return data, when, None
+    if len(data) > MAX_PAGE:
+        raise DownloadError(f"{url} is a page larger than the {MAX_PAGE // (1024 * 1024)} MB page limit")
+    return data, when, Page(url, data, when, headers)

@@ -55,7 +55,7 @@ def site(tmp_path: Path, make_image, capsys) -> dict:
     meta = '<meta name="robots" content="noai, noimageai"><meta name="tdm-reservation" content="1">'
     (www / "index.html").write_text(
         f'<!doctype html><html><head>{meta}<meta property="og:image" content="/img/kept.jpg"></head><body>'
-        '<img src="img/banner.jpg"><a href="gallery/">Gallery</a><a href="about.html">About</a>'
+        '<img src="img/banner.jpg"><a href="gallery/">Gallery</a><a href="about.html">About</a><a href="feed">RSS</a>'
         '<a href="https://elsewhere.example/">elsewhere</a></body></html>'
     )
     (www / "gallery" / "index.html").write_text(
@@ -64,6 +64,7 @@ def site(tmp_path: Path, make_image, capsys) -> dict:
     )
     (www / "about.html").write_text(f"<html><head>{meta}</head><body>About me <a href='/'>home</a></body></html>")
     (www / "robots.txt").write_text(EXISTING_ROBOTS)
+    (www / "feed").write_text('<?xml version="1.0"?><rss><channel><title>Ana</title></channel></rss>')  # a link, not a page
     (www / ".well-known").mkdir()
     (www / ".well-known" / "tdmrep.json").write_text(json.dumps([{"location": "/", "tdm-reservation": 0}]))
     (www / "ai.txt").write_text("<!doctype html><html><body>Page not found</body></html>")  # a host's catch-all page
@@ -81,7 +82,7 @@ def _signals(audit) -> dict[str, object]:
 def test_audit_finds_stripped_images_and_missing_or_inconsistent_reservations(site) -> None:
     with serve(site["www"]) as base:
         audit = audit_site(base + "/", site["profile"])
-    assert sorted(p.removeprefix(base) for p in audit.pages) == ["/", "/about.html", "/gallery/"]
+    assert sorted(p.removeprefix(base) for p in audit.pages) == ["/", "/about.html", "/gallery/"] and not audit.page_errors
     images = _by_path(audit)
     assert set(images) == {"img/kept.jpg", "img/banner.jpg", "img/resized.jpg", "img/thumb.webp"}
     assert images["img/kept.jpg"].state == "intact" and images["img/kept.jpg"].c2pa_state == "valid"

@@ -11,6 +11,7 @@ the site's pipeline stripped?
 from __future__ import annotations
 
 import json
+import mimetypes
 import urllib.parse
 import urllib.robotparser
 from collections.abc import Callable
@@ -26,11 +27,10 @@ from artguard.profile import RightsProfile
 from artguard.site.crawlers import in_categories
 from artguard.site.kit import header_pairs, meta_pairs
 from artguard.site.policy import SitePolicy, site_policy
-from artguard.webpage import PAGE_TYPES, Page, is_html
+from artguard.webpage import MAX_PAGE, Page, is_html, is_page
 
 MAX_PAGES = 50
 MAX_IMAGES = 300
-TEXT_TYPES = ("text/", "application/json", "application/ld+json", "application/octet-stream")
 SEARCH_ENGINES = ("Googlebot", "Bingbot")
 FOLDER_ORIGIN = "file://site-export"  # a folder export's pages are addressed as file://site-export/PATH
 
@@ -178,13 +178,15 @@ class _Source:
     def same_site(self, url: str) -> bool:
         return url.startswith(self.origin + "/") or url == self.origin
 
-    def get(self, url: str, accept: tuple[str, ...]) -> tuple[bytes, dict[str, str]]:
-        """The body and headers (none for a folder); ArtGuardError when absent or refused."""
+    def get(self, url: str) -> tuple[bytes, dict[str, str]]:
+        """The body (at most ``MAX_PAGE``) and headers (for a folder: the type its name says);
+        ArtGuardError when absent."""
         if self.remote:
             headers: dict[str, str] = {}
-            data, _ = download(url, accept=accept, headers=headers)
+            data, _ = download(url, limit=MAX_PAGE, images_only=False, headers=headers)
             return data, headers
-        return self._file(url).read_bytes(), {}
+        path = self._file(url)
+        return path.read_bytes(), {"content-type": mimetypes.guess_type(path.name)[0] or ""}
 
     def _file(self, url: str) -> Path:
         parts = urllib.parse.urlsplit(url)
@@ -269,9 +271,11 @@ def _crawl(source: _Source, audit: SiteAudit, max_pages: int, progress: Progress
         url = queue.pop(0)
         progress(f"Reading page {url}", len(pages), 0)
         try:
-            data, headers = source.get(url, PAGE_TYPES)
+            data, headers = source.get(url)
         except ArtGuardError as exc:
             audit.page_errors[url] = str(exc)
+            continue
+        if not is_page(data, headers):  # a link to a file, not a page
             continue
         page = Page(url, data, now_utc(), headers)
         pages.append(page)
@@ -288,7 +292,7 @@ def _fetch_text(source: _Source, path: str) -> str | None:
     """A site file's text; None when absent (or when the server answers with a web page,
     as single-page-app hosts do for every unknown path)."""
     try:
-        data, _ = source.get(source.url(path), TEXT_TYPES)
+        data, _ = source.get(source.url(path))
     except ArtGuardError:
         return None
     return None if is_html(data) else data.decode("utf-8", "replace")
