@@ -310,10 +310,10 @@ def _site_files(source: _Source, audit: SiteAudit) -> None:
         open_to = [name for name in blocked if parser.can_fetch(name, "/")]
         shut = [c.name for c in in_categories({"ai-training", "dataset", "ai-answers"}) if not parser.can_fetch(c.name, "/")]
         state = "present" if not open_to else ("partial" if len(open_to) < len(blocked) else "missing")
-        detail = f"not disallowed: {', '.join(open_to)}" if open_to else f"{len(shut)} AI crawlers disallowed"
+        detail = f"{len(open_to)} of {len(blocked)} not disallowed: {_some(open_to)}" if open_to else f"{len(shut)} AI crawlers disallowed"
         agrees = not open_to and (bool(blocked) or not shut)
         if not blocked and shut:
-            detail = f"disallows {', '.join(shut)} although the profile allows AI use"
+            detail = f"disallows {_some(shut)} although the profile allows AI use"
         audit.signals.append(Signal("robots.txt AI rules", state if blocked else ("present" if shut else "missing"), f"{len(shut)} disallowed", agrees, detail, bool(shut)))
         if policy.search_allowed:
             refused = [name for name in SEARCH_ENGINES if not parser.can_fetch(name, "/")]
@@ -350,6 +350,10 @@ def _site_files(source: _Source, audit: SiteAudit) -> None:
                    None if not configs else not missing,
                    "a folder cannot show what the server sends" + (f"; {', '.join(configs)} lacks {', '.join(missing)}" if configs and missing else ""))
         )
+
+
+def _some(names: list[str], shown: int = 6) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 def tdmrep_root_rule(text: str) -> tuple[list[str], int | None, str]:
