@@ -32,7 +32,7 @@ from artguard.webpage import MAX_PAGE, Page, is_html, is_page
 MAX_PAGES = 50
 MAX_IMAGES = 300
 SEARCH_ENGINES = ("Googlebot", "Bingbot")
-FOLDER_ORIGIN = "file://site-export"  # a folder export's pages are addressed as file://site-export/PATH
+FOLDER_ORIGIN = "file://site-export"  # a folder export's pages are read as file://site-export/PATH, reported as /PATH
 
 Progress = Callable[[str, int, int], None]  # (what is being done, done, total or 0)
 
@@ -258,6 +258,12 @@ def audit_site(
         if served:
             _per_page(audit, "X-Robots-Tag header on images", ", ".join(audit.policy.robots_directives), served, True, "images")
     _image_problems(audit)
+    if not source.remote:  # a folder's pages and images by their path on the site
+        audit.pages = [u.removeprefix(FOLDER_ORIGIN) for u in audit.pages]
+        audit.page_errors = {u.removeprefix(FOLDER_ORIGIN): e for u, e in audit.page_errors.items()}
+        for finding in audit.images:
+            finding.url = finding.url.removeprefix(FOLDER_ORIGIN)
+            finding.pages = [u.removeprefix(FOLDER_ORIGIN) for u in finding.pages]
     progress("Done", len(seen), len(seen))
     return audit
 
