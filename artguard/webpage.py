@@ -110,15 +110,6 @@ class Page:
             if str(m.get("name") or "").strip().lower() == name.lower()
         ]
 
-    def tdm_links(self) -> list[str]:
-        """``<link rel="tdm-policy" href>`` targets, resolved (the TDMRep HTML link form)."""
-        return [
-            url
-            for link in self.soup.find_all("link", href=True)
-            if "tdm-policy" in [str(r).lower() for r in (link.get("rel") or [])]
-            and (url := self._resolve(str(link["href"])))
-        ]
-
 
 def largest_candidate(srcset: str) -> str | None:
     """The candidate of a ``srcset`` with the largest width (``w``) or density (``x``).

@@ -256,3 +256,5 @@ def test_cli_kit_and_audit(site, tmp_path: Path, capsys) -> None:
     assert "gone&lt;b&gt;bold.jpg" in html and "<b>bold" not in html and "404" in html
     assert main(["site", "audit", str(tmp_path / "absent")]) == 1
     assert main(["site", "audit", str(site["www"]), "--max-pages", "0"]) == 2
+    assert main(["site", "audit", str(site["www"]), "--max-images", "1", "--json"]) == 1
+    assert len(json.loads(capsys.readouterr().out)["images"]) == 1

@@ -39,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     audit.add_argument("--profile", metavar="NAME", help="rights profile to compare with (default: 'default', if any)")
     audit.add_argument("--report", type=Path, metavar="OUT.html", help="write an HTML report")
     audit.add_argument("--max-pages", type=int, default=None, metavar="N", help="read at most N pages (default 50)")
+    audit.add_argument("--max-images", type=int, default=None, metavar="N", help="check at most N images (default 300)")
     add_common(audit)
     audit.set_defaults(func=run_audit)
     p.set_defaults(func=lambda args: (p.print_help(), EXIT_USAGE)[1])
@@ -81,11 +82,12 @@ def run_kit(args: argparse.Namespace) -> int:
 
 def run_audit(args: argparse.Namespace) -> int:
     from artguard.site import audit_site, write_audit_report
-    from artguard.site.audit import MAX_PAGES
+    from artguard.site.audit import MAX_IMAGES, MAX_PAGES
 
-    if args.max_pages is not None and args.max_pages < 1:
-        file_error("--max-pages", "must be at least 1")
-        return EXIT_USAGE
+    for flag, value in (("--max-pages", args.max_pages), ("--max-images", args.max_images)):
+        if value is not None and value < 1:
+            file_error(flag, "must be at least 1")
+            return EXIT_USAGE
     if args.report is not None and args.report.suffix.lower() not in (".html", ".htm"):
         file_error(args.report, "the report must end in .html")
         return EXIT_USAGE
@@ -94,7 +96,8 @@ def run_audit(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"  {what}", file=sys.stderr)
 
-    audit = audit_site(args.target, _profile(args.profile), max_pages=args.max_pages or MAX_PAGES, on_progress=progress)
+    audit = audit_site(args.target, _profile(args.profile), max_pages=args.max_pages or MAX_PAGES,
+                       max_images=args.max_images or MAX_IMAGES, on_progress=progress)
     if args.report is not None:
         write_audit_report(audit, args.report)
     if args.json:

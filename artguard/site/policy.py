@@ -24,10 +24,6 @@ class SitePolicy:
     tdm_policy: str  # URL where a licence can be asked for ("" none)
     robots_directives: tuple[str, ...]  # <meta name=robots> / X-Robots-Tag values
 
-    @property
-    def reserves_anything(self) -> bool:
-        return bool(self.blocked) or self.tdm_reserved or bool(self.robots_directives)
-
 
 def plus_term(ai_use: AIUse) -> str:
     """The IPTC PLUS DataMining term the images carry for this choice.
