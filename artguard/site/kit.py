@@ -66,7 +66,7 @@ def build_kit(profile: RightsProfile, *, existing_robots: str | None = None, tod
         KitFile(".well-known/tdmrep.json", tdmrep_json(policy), "W3C TDMRep: the machine-readable text-and-data-mining reservation for the whole site."),
         KitFile(".htaccess", htaccess(policy), "Response headers for Apache (read at the site root; merged into an existing one)."),
         KitFile("_headers", netlify_headers(policy), "Response headers for Netlify and Cloudflare Pages (merged into an existing one)."),
-        KitFile(f"{DOCS}/head-tags.html", head_tags(policy), "Meta tags to paste into every page's <head> (or the site builder's header code box)."),
+        KitFile(f"{DOCS}/head-tags.html", head_tags(policy), "Meta tags to paste into the head section of every page (or the site builder's header code box)."),
         KitFile(f"{DOCS}/nginx.conf", nginx_snippet(policy), "Response headers to paste into an nginx server block."),
         KitFile(f"{DOCS}/HOSTED-PLATFORMS.md", hosted_note(policy), "What to do on hosted platforms that allow none of these files."),
     ]
