@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from artguard import fingerprint, imaging
+from artguard import fingerprint, imaging, webpage
 from artguard.catalog import Catalog, Publication
 from artguard.cmi_diff import carried, compare_fields, verdict
 from artguard.errors import ArtGuardError, CorruptImage, UnsupportedFormat
@@ -73,12 +73,13 @@ class CheckResult:
     watermark: dict[str, Any] = field(default_factory=lambda: {"id": None})
     verdict: str = "unknown"
     url: str | None = None
+    page: str | None = None  # the web page this image was found on (a pasted page URL)
     downloaded_at: str | None = None
     checked_at: str = ""
     thumbnail: bytes | None = None  # JPEG of the copy, for the report
 
     def to_json(self) -> dict[str, Any]:
-        doc: dict[str, Any] = {"path": self.path, "status": self.status}
+        doc: dict[str, Any] = {"path": self.path, "status": self.status, "page": self.page}
         if self.error:
             doc["error"] = self.error
             return doc
@@ -147,15 +148,7 @@ def check_copy(source: str | Path, *, catalog: Catalog | None = None, index: Cat
     source_text = str(source)
     if is_url(source_text):
         data, downloaded_at = download(source_text)
-        with tempfile.TemporaryDirectory(prefix="artguard-check-") as tmp:
-            name = Path(urllib.request.url2pathname(source_text.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "download"))
-            local = Path(tmp) / (name.name or "download")
-            local.write_bytes(data)
-            result = _check_file(local, data, catalog, index)
-        result.path = source_text
-        result.url = source_text
-        result.downloaded_at = downloaded_at
-        return result
+        return check_bytes(source_text, data, downloaded_at, catalog, index)
     path = Path(source)
     try:
         data = path.read_bytes()
@@ -166,6 +159,46 @@ def check_copy(source: str | Path, *, catalog: Catalog | None = None, index: Cat
     return _check_file(path, data, catalog, index)
 
 
+def check_bytes(url: str, data: bytes, downloaded_at: str, catalog: Catalog | None = None, index: CatalogIndex | None = None) -> CheckResult:
+    """Check the body of an image URL that was already downloaded."""
+    with tempfile.TemporaryDirectory(prefix="artguard-check-") as tmp:
+        name = Path(urllib.request.url2pathname(url.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "download"))
+        local = Path(tmp) / (name.name or "download")
+        local.write_bytes(data)
+        result = _check_file(local, data, catalog, index)
+    result.path = url
+    result.url = url
+    result.downloaded_at = downloaded_at
+    return result
+
+
+def check_url(
+    url: str, *, catalog: Catalog | None = None, index: CatalogIndex | None = None, cancel: Callable[[], bool] | None = None
+) -> Iterator[CheckResult]:
+    """Check an image URL, or every image (at most ``MAX_PAGE_IMAGES``) of the page a URL serves.
+
+    Results for a page's images carry ``page``; one image that fails gives an error
+    result for that image, and the page's other images are still checked.
+    """
+    data, fetched_at, page = webpage.fetch_page_or_image(url)
+    if page is None:
+        yield check_bytes(url, data, fetched_at, catalog, index)
+        return
+    images = page.images()
+    if not images:
+        raise ArtGuardError(f"{url} is not an image, and no images were found on the page")
+    for image in images[: webpage.MAX_PAGE_IMAGES]:
+        if cancel is not None and cancel():
+            return
+        try:
+            image_data, downloaded_at = download(image.url)
+            result = check_bytes(image.url, image_data, downloaded_at, catalog, index)
+        except ArtGuardError as exc:
+            result = CheckResult(path=image.url, status="error", error=str(exc), url=image.url, checked_at=now_utc())
+        result.page = url
+        yield result
+
+
 def check_many(
     sources: Iterable[str | Path],
     *,
@@ -173,7 +206,8 @@ def check_many(
     on_result: Callable[[CheckResult], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> list[CheckResult]:
-    """Check files, folders (recursed) and URLs; a bad input gives an error result, not a stop."""
+    """Check files, folders (recursed), image URLs and page URLs (each image on the page);
+    a bad input gives an error result, not a stop."""
     catalog = catalog if catalog is not None else Catalog()
     index = CatalogIndex(catalog)
     results: list[CheckResult] = []
@@ -181,6 +215,12 @@ def check_many(
         if cancel is not None and cancel():
             break
         try:
+            if isinstance(source, str) and is_url(source):
+                for result in check_url(source, catalog=catalog, index=index, cancel=cancel):
+                    results.append(result)
+                    if on_result is not None:
+                        on_result(result)
+                continue
             result = check_copy(source, catalog=catalog, index=index)
         except ArtGuardError as exc:
             result = CheckResult(path=str(source), status="error", error=str(exc), checked_at=now_utc())

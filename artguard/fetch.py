@@ -26,13 +26,26 @@ def now_utc() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def download(url: str, *, limit: int = MAX_DOWNLOAD, timeout: float = DOWNLOAD_TIMEOUT_S) -> tuple[bytes, str]:
-    """The body of an http(s) URL (timeout, size limit, image content type) and when it came."""
-    request = urllib.request.Request(url, headers={"User-Agent": "ArtGuard-check/1", "Accept": "image/*"})
+def download(
+    url: str,
+    *,
+    limit: int = MAX_DOWNLOAD,
+    timeout: float = DOWNLOAD_TIMEOUT_S,
+    images_only: bool = True,
+    headers: dict[str, str] | None = None,
+) -> tuple[bytes, str]:
+    """The body of an http(s) URL (timeout, size limit, image content type) and when it came.
+
+    ``images_only=False`` takes any body (a web page, robots.txt): the caller decides what
+    it is. ``headers``, when given, is filled with the response's headers (lower-case names).
+    """
+    request = urllib.request.Request(url, headers={"User-Agent": "ArtGuard-check/1", "Accept": "image/*" if images_only else "*/*"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked)
             ctype = (response.headers.get_content_type() or "").lower()
-            if not ctype.startswith(ACCEPTED_TYPES):
+            if headers is not None:
+                headers.update((k.lower(), v) for k, v in response.headers.items())
+            if images_only and not ctype.startswith(ACCEPTED_TYPES):
                 raise DownloadError(f"{url} is not an image (content type {ctype})")
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:

@@ -49,7 +49,7 @@ def demo_art(path: Path, seed: int, size: tuple[int, int] = (1600, 1200)) -> Pat
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--theme", default="light", choices=("light", "dark"))
-    parser.add_argument("--pages", nargs="*", default=["welcome", "welcome-name", "protect", "presets", "compare", "results", "check", "catalog", "identity", "about"])
+    parser.add_argument("--pages", nargs="*", default=["welcome", "welcome-name", "protect", "presets", "compare", "results", "check", "catalog", "website", "identity", "about"])
     parser.add_argument("--suffix", default="")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args()
@@ -61,7 +61,7 @@ def main() -> None:
     from artguard import provenance
     from artguard.gui import workers
     from artguard.gui.app import create_application
-    from artguard.gui.main_window import MainWindow
+    from artguard.gui.main_window import IDENTITY, WEBSITE, MainWindow
     from artguard.gui.settings import GuiSettings
     from artguard.gui.welcome import WelcomeWizard
     from artguard.gui.widgets.about import AboutDialog
@@ -145,7 +145,7 @@ def main() -> None:
         settle(lambda: latency.last_latency_ms is not None, timeout=30)
         if "presets" in args.pages:
             shot(window, "protect-presets")
-    if {"results", "check", "catalog"} & set(args.pages):
+    if {"results", "check", "catalog", "website"} & set(args.pages):
         window.protect.tabs.setCurrentIndex(0)
         window.protect.start_batch()
         settle(lambda: window.protect.worker is None, timeout=300)
@@ -172,8 +172,31 @@ def main() -> None:
     if "catalog" in args.pages:
         window.show_page(2)
         shot(window, "catalog")
+    if "website" in args.pages:
+        from PIL import Image
+
+        site = work / "okafor.art"
+        (site / "work").mkdir(parents=True)
+        outputs = sorted((work / "web" / "portfolio").glob("*.jpg"))
+        for i, out in enumerate(outputs):  # the site builder re-encoded every other upload
+            if i % 2:
+                Image.open(out).resize((1200, 900)).save(site / "work" / out.name, quality=82)
+            else:
+                (site / "work" / out.name).write_bytes(out.read_bytes())
+        imgs = "".join(f'<img src="/work/{o.name}" srcset="/work/{o.name} 1600w">' for o in outputs)
+        (site / "index.html").write_text(f'<html><head><meta name="robots" content="noai"></head><body>{imgs}</body></html>')
+        (site / "robots.txt").write_text("User-agent: *\nDisallow: /drafts/\n\nUser-agent: GPTBot\nDisallow: /\n")
+        window.show_page(WEBSITE)
+        page = window.website
+        page.file_list.setCurrentRow(1)
+        shot(window, "website-kit")
+        page.tabs.setCurrentIndex(1)
+        page.target.setText(str(site))
+        page.start_audit()
+        settle(lambda: page.worker is None, timeout=300)
+        shot(window, "website-audit")
     if "identity" in args.pages:
-        window.show_page(3)
+        window.show_page(IDENTITY)
         shot(window, "identity")
     if "about" in args.pages:
         about = AboutDialog(window)

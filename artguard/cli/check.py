@@ -35,7 +35,7 @@ ORDER = 30
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="identify copies found online and show what CMI survived")
-    p.add_argument("sources", nargs="+", metavar="FILE|DIR|URL", help="files, folders (recursed) or http(s) URLs")
+    p.add_argument("sources", nargs="+", metavar="FILE|DIR|URL", help="files, folders (recursed), http(s) image URLs or page URLs (every image on the page)")
     p.add_argument("--report", type=Path, metavar="OUT.html|OUT.pdf",
                    help="write an evidence report (with OUT.<ext>.json, the same facts, and OUT.<ext>.sha256)")
     p.add_argument("--notice", type=Path, metavar="OUT.txt", help="write takedown notice drafts, one per hosting site (nothing is sent)")
@@ -114,11 +114,11 @@ def _failed(what: str, exc: Exception) -> str:
 
 
 def _print_text(result: CheckResult) -> None:
+    where = plain(f"{result.path} (on page {result.page})" if result.page else result.path, 500)
     if result.status == "error":
-        file_error(plain(result.path, 500), plain(result.error or "failed"))
+        file_error(where, plain(result.error or "failed"))
         return
     match = result.match
-    where = plain(result.path, 500)
     if match is None:
         print(f"{where}: no original in the catalog matches (verdict unknown)")
     else:

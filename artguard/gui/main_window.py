@@ -27,11 +27,12 @@ from artguard.gui.pages.catalog import CatalogPage
 from artguard.gui.pages.check import CheckPage
 from artguard.gui.pages.identity import IdentityPage
 from artguard.gui.pages.protect import ProtectPage
+from artguard.gui.pages.website import WebsitePage
 from artguard.gui.settings import GuiSettings
 from artguard.gui.widgets.about import AboutDialog
 
-PAGES = ("Protect", "Check", "Catalog", "Identity & settings")
-PROTECT, CHECK, CATALOG, IDENTITY = range(4)
+PAGES = ("Protect", "Check", "Catalog", "Website", "Identity & settings")
+PROTECT, CHECK, CATALOG, WEBSITE, IDENTITY = range(5)
 
 
 class MainWindow(QMainWindow):
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self.protect = ProtectPage(self.settings)
         self.check = CheckPage()
         self.catalog = CatalogPage()
+        self.website = WebsitePage()
         self.identity = IdentityPage(self.settings)
 
         self.nav = QListWidget()
@@ -57,10 +59,11 @@ class MainWindow(QMainWindow):
             QStyle.StandardPixmap.SP_DialogApplyButton,
             QStyle.StandardPixmap.SP_FileDialogContentsView,
             QStyle.StandardPixmap.SP_FileDialogDetailedView,
+            QStyle.StandardPixmap.SP_DriveNetIcon,
             QStyle.StandardPixmap.SP_DialogOpenButton,
         )
         self.stack = QStackedWidget()
-        for i, (name, page, icon) in enumerate(zip(PAGES, (self.protect, self.check, self.catalog, self.identity), icons)):
+        for i, (name, page, icon) in enumerate(zip(PAGES, (self.protect, self.check, self.catalog, self.website, self.identity), icons)):
             item = QListWidgetItem(self.style().standardIcon(icon), name)
             item.setToolTip(f"{name} (Ctrl+{i + 1})")
             item.setSizeHint(QSize(0, 40))
@@ -77,7 +80,7 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.nav, self.stack)
 
         self._build_menus()
-        for page in (self.protect, self.check, self.catalog, self.identity):
+        for page in (self.protect, self.check, self.catalog, self.website, self.identity):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.protect.batch_finished.connect(self._batch_finished)
         self.protect.busy_changed.connect(self._busy_changed)
@@ -134,6 +137,8 @@ class MainWindow(QMainWindow):
             self.catalog.refresh()
         elif index == IDENTITY:
             self.identity.refresh()
+        elif index == WEBSITE:
+            self.website.refresh()
 
     def _add_images(self) -> None:
         self.show_page(PROTECT)

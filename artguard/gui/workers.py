@@ -153,12 +153,17 @@ class BatchWorker(QRunnable):
 
 class CheckSignals(QObject):
     result = Signal(int, object)  # row, check.CheckResult
+    extra = Signal(object)  # a further image of a page URL: it gets a row of its own
     finished = Signal()
     failed = Signal(str)
 
 
 class CheckWorker(QRunnable):
-    """Check copies in order (one catalog index built for all of them); row numbers follow."""
+    """Check copies in order (one catalog index built for all of them); row numbers follow.
+
+    Sources must be distinct: a page URL's images after its first are told apart from the
+    next source by their ``page``.
+    """
 
     def __init__(self, sources: list[str], first_row: int) -> None:
         super().__init__()
@@ -172,14 +177,18 @@ class CheckWorker(QRunnable):
         from artguard.check import check_many
 
         rows = itertools.count(self.first_row)
+        last_page: list[str | None] = [None]
+
+        def emit(result: Any) -> None:  # a page URL's first image fills its row; the others add rows
+            if result.page is not None and result.page == last_page[0]:
+                self.signals.extra.emit(result)
+            else:
+                self.signals.result.emit(next(rows), result)
+            last_page[0] = result.page
+
         try:
             with Catalog() as catalog:
-                check_many(
-                    self.sources,
-                    catalog=catalog,
-                    on_result=lambda result: self.signals.result.emit(next(rows), result),
-                    cancel=self.cancel_event.is_set,
-                )
+                check_many(self.sources, catalog=catalog, on_result=emit, cancel=self.cancel_event.is_set)
         except Exception as exc:  # e.g. an unreadable catalog: the rows left say why
             if not isinstance(exc, (ArtGuardError, OSError)):
                 log.exception("check failed")

@@ -235,11 +235,17 @@ def host_of(url: str | None) -> str:
     return host.removeprefix("www.") or UNKNOWN_HOST
 
 
+def _where(result: CheckResult, show: Show) -> str:
+    """Where a copy was found: its URL or file name, and the page that showed it."""
+    where = result.url or show(result.path)
+    return f"{where} (shown on the page {result.page})" if result.page else where
+
+
 def _section(number: int, result: CheckResult, show: Show, catalog: Catalog | None) -> CopySection:
     verdict_short, meaning = words.verdict_words(result.verdict)
     section = CopySection(
         number=number,
-        where=safe(result.url or show(result.path), 500),
+        where=safe(_where(result, show), 500),
         url=result.url,
         host=host_of(result.url),
         found=_found(result),

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWizard
 
 from artguard import paths, provenance
 from artguard.gui import theme
-from artguard.gui.main_window import MainWindow
+from artguard.gui.main_window import IDENTITY, MainWindow
 from artguard.gui.settings import GuiSettings
 from artguard.gui.welcome import WelcomeWizard
 from artguard.gui.widgets.about import AboutDialog
@@ -53,7 +53,7 @@ def test_first_run_keeps_wizard_open_on_bad_input(qtbot):
 
 def test_identity_page_creates_and_shows_certificate(window, qtbot):
     page = window.identity
-    window.show_page(3)
+    window.show_page(IDENTITY)
     assert "No signing identity" in page.state.text()
     with qtbot.waitSignal(page.identity_changed, timeout=10000):
         page.create("Jane Painter", "jane@example.org", "Studio J")

@@ -88,7 +88,7 @@ class CheckPage(QWidget):
         self.add_button.setToolTip("Check image files you downloaded or found (Ctrl+Shift+K)")
         self.add_button.clicked.connect(self.choose_files)
         self.url_button = QPushButton("Paste &URLs…")
-        self.url_button.setToolTip("Check images on the web: one address per line")
+        self.url_button.setToolTip("Check images on the web: image or page addresses, one per line")
         self.url_button.clicked.connect(self.paste_urls)
         self.stop_button = QPushButton("S&top")
         self.stop_button.setToolTip("Stop checking; copies already checked keep their results")
@@ -152,7 +152,7 @@ class CheckPage(QWidget):
             self.check_sources(names)
 
     def paste_urls(self) -> None:
-        text, ok = QInputDialog.getMultiLineText(self, "Check images on the web", "Image addresses (one per line):")
+        text, ok = QInputDialog.getMultiLineText(self, "Check images on the web", "Image or page addresses, one per line\n(a page's images are all checked):")
         if ok:
             urls = [line.strip() for line in text.splitlines() if line.strip()]
             self.check_sources(urls)
@@ -172,7 +172,7 @@ class CheckPage(QWidget):
 
     def check_sources(self, sources: list[str]) -> int:
         """Add a row per copy (folders expanded) and check each one in a worker."""
-        expanded = [str(s) for s in expand_sources(sources)]
+        expanded = list(dict.fromkeys(str(s) for s in expand_sources(sources)))
         if not expanded:
             return 0
         first = self.table.rowCount()
@@ -184,13 +184,14 @@ class CheckPage(QWidget):
         gen = self._generation
         self._checks.add(worker)
         worker.signals.result.connect(lambda row, result: gen == self._generation and self._checked(row, result))
+        worker.signals.extra.connect(lambda result: gen == self._generation and self._checked(self._add_row(result.path), result))
         worker.signals.failed.connect(lambda msg: (self._checks.discard(worker), gen == self._generation and self._worker_failed(first, len(expanded), msg)))
         worker.signals.finished.connect(lambda: self._checks.discard(worker))
         worker.start()
         self.stop_button.setEnabled(True)
         return len(expanded)
 
-    def _add_row(self, source: str) -> None:
+    def _add_row(self, source: str) -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
         self.results.append(None)
@@ -205,6 +206,7 @@ class CheckPage(QWidget):
             self.table.setItem(row, col, QTableWidgetItem())
         if not source.startswith("http"):
             self._thumb(source, row, COPY_COL)
+        return row
 
     def _thumb(self, path: str, row: int, col: int) -> None:
         gen = self._generation
@@ -226,6 +228,10 @@ class CheckPage(QWidget):
             self._check_failed(row, result.error or "unknown error")
             return
         self.results[row] = result
+        if result.page:  # an image found on a pasted page: the row names both
+            item = self.table.item(row, FILE_COL)
+            item.setText(f"{result.path}\non page {result.page}")
+            item.setToolTip(f"{result.path}\nfound on the page {result.page}")
         data = result.to_json()
         match = data.get("match")
         if match:
@@ -373,6 +379,8 @@ def detail_html(data: dict[str, Any]) -> str:
     verdict = str(data.get("verdict", "unknown"))
     label, meaning = theme.VERDICTS.get(verdict, (verdict, ""))
     parts = [f"<h3>{esc(label)}</h3><p>{esc(meaning)}</p>", f"<p><b>Copy:</b> {esc(str(data.get('path', '')))}</p>"]
+    if data.get("page"):
+        parts.append(f"<p><b>Found on the page:</b> {esc(str(data['page']))}</p>")
     match = data.get("match")
     if match:
         parts.append(
