@@ -71,9 +71,9 @@ def test_check_accepts_a_page_url_and_names_the_page(tmp_path: Path, make_image,
     assert files["/gallery/img/plain.jpg"]["verdict"] == "intact"
     for path in ("/media/og.jpg", "/gallery/img/large.jpg", "/gallery/pic/art@2x.webp", "/gallery/bg/hero.jpg"):
         assert files[path]["match"]["output"] == str(output.resolve()) and files[path]["verdict"] == "stripped", path
-    assert f"Found on the page</th><td>{page_url}" in (tmp_path / "evidence.html").read_text()
+    assert f"(shown on the page {page_url})" in (tmp_path / "evidence.html").read_text()
     with serve(www) as base:
         assert main(["check", f"{base}/gallery/index.html"]) == 1
     out = capsys.readouterr()
-    assert f"/gallery/img/large.jpg (on page {base}/gallery/index.html): stripped" in out.out
+    assert f"/gallery/img/large.jpg (on page {base}/gallery/index.html): Stripped" in out.out
     assert f"/gallery/lazy/lazy.jpg (on page {base}/gallery/index.html): error: " in out.err
