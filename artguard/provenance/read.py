@@ -78,7 +78,11 @@ def summarise_store(store: dict[str, Any]) -> dict[str, Any]:
         for f in failures
         if f.get("code") != _UNTRUSTED
     ]
-    state = _STATES.get(store.get("validation_state") or "", "invalid" if errors else "valid")
+    state = _STATES.get(store.get("validation_state") or "")
+    if state is None:  # fail closed: a store that does not say it validated is not "valid"
+        state = "invalid"
+        if not errors:
+            errors.append({"code": "validation.missing", "explanation": "the reader reported no validation state"})
     if label not in manifests:
         if not errors:
             errors.append({"code": "manifest.missing", "explanation": "no active manifest in the store"})
