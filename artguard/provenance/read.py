@@ -156,7 +156,7 @@ def _is_own(signature: dict[str, Any]) -> bool:
     if not serial or not exists():
         return False
     try:
-        mine = load_identity()
+        mine = load_identity(unlock=False)
     except IdentityError:
         return False
     return str(mine.serial_number) == str(serial) and mine.name == signature.get("common_name")

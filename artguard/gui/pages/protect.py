@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from artguard.batch import BatchSummary, EmbedJob, Progress
 from artguard.errors import ArtGuardError
+from artguard.gui.pages.identity import unlock_identity
 from artguard.gui.settings import GuiSettings
 from artguard.gui.widgets.file_list import FileList, dropped_paths
 from artguard.gui.widgets.hint import ERROR_STYLE
@@ -285,6 +286,8 @@ class ProtectPage(QWidget):
             return False
         profile = self.profile_editor.profile()
         job = EmbedJob(list(self.files.roots), Path(folder).expanduser(), self.output.options(profile), suffix=self.output.suffix.text().strip())
+        if (job.options.sign_c2pa or job.options.invisible) and not unlock_identity(self):
+            return False
         try:
             worker = BatchWorker(job)
         except ArtGuardError as exc:
