@@ -7,7 +7,7 @@ from pathlib import Path
 
 from artguard.check import CheckResult, check_many
 from artguard.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from artguard.cli.output import add_common, file_error, print_json
+from artguard.cli.output import add_common, file_error, out, print_json
 
 ORDER = 30
 REPORT_SUFFIXES = (".html", ".htm", ".pdf")
@@ -53,7 +53,7 @@ def _print_text(result: CheckResult) -> None:
         return
     match = result.match
     if match is None:
-        print(f"{result.path}: no original in the catalog matches (verdict unknown)")
+        out(f"{result.path}: no original in the catalog matches (verdict unknown)")
     else:
         distance = f", distance {match.distance}" if match.method == "phash" and match.distance is not None else ""
         what = (
@@ -62,11 +62,11 @@ def _print_text(result: CheckResult) -> None:
             if match.method == "sha256" and match.against == "original"
             else f"matches {match.publication.output.path} (by {match.method}{distance}"
         )
-        print(f"{result.path}: {result.verdict} - {what}, confidence {match.confidence:.2f}; "
+        out(f"{result.path}: {result.verdict} - {what}, confidence {match.confidence:.2f}; "
               f"published {match.publication.published_at})")
         for name, state in result.fields.items():
-            print(f"  {name:<18} {state}")
-    print(f"  {'c2pa':<18} {result.c2pa.get('state', 'absent')}")
+            out(f"  {name:<18} {state}")
+    out(f"  {'c2pa':<18} {result.c2pa.get('state', 'absent')}")
     if result.match is None and result.carried:
         for name, values in result.carried.items():
-            print(f"  carries {name}: {'; '.join(values.values())[:100]}")
+            out(f"  carries {name}: {'; '.join(values.values())[:100]}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from artguard import provenance
 from artguard.cli import EXIT_OK, EXIT_USAGE
-from artguard.cli.output import add_common, print_json, table
+from artguard.cli.output import add_common, out, print_json, table
 from artguard.errors import ArtGuardError, IdentityError, ProfileError
 from artguard.profile import ProfileStore
 
@@ -135,7 +135,7 @@ def _print_identity(identity: provenance.Identity, as_json: bool, heading: str) 
     if heading:
         print(f"{heading}.")
     for key, value in facts.items():
-        print(f"  {key.replace('_', ' '):<20} {value}")
+        out(f"  {key.replace('_', ' '):<20} {value}")
 
 
 def _trust_add(args: argparse.Namespace) -> int:
@@ -151,7 +151,7 @@ def _trust_add(args: argparse.Namespace) -> int:
         print_json(added)
     else:
         for anchor in added:
-            print(f"Trusted {anchor['subject']} ({anchor['fingerprint_sha256'][:16]}…)")
+            out(f"Trusted {anchor['subject']} ({anchor['fingerprint_sha256'][:16]}…)")
     return EXIT_OK
 
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from artguard.cli import EXIT_FAILED, EXIT_OK
-from artguard.cli.output import add_common, file_error, print_json
+from artguard.cli.output import add_common, file_error, print_json, safe
 from artguard.errors import ArtGuardError
 from artguard.inspect import inspect_file
 
@@ -61,4 +61,4 @@ def _text(report: dict) -> str:
         lines.append(f"    ! {error}")
     mark = report["watermark"]
     lines.append(f"  Invisible watermark: {'id ' + str(mark['id']) if mark.get('id') is not None else 'none found'}")
-    return "\n".join(lines)
+    return "\n".join(safe(line) for line in lines)  # one line per entry: a value cannot add lines
