@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from artguard.errors import CorruptImage, ImageTooLarge, UnsupportedFormat
+from artguard.errors import CorruptImage, ImageTooLarge, UnsupportedFormat, plain_message
 
 # 200 MP is above any camera or canvas artists post; larger files are decompression bombs.
 MAX_PIXELS = 200_000_000
@@ -132,11 +132,11 @@ def _open(source: Path | bytes) -> Image.Image:
                 raise ImageTooLarge(f"image is {w}x{h}: over the {MAX_PIXELS // 1_000_000} MP limit")
             return img
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageTooLarge(f"refused as a decompression bomb: {exc}") from exc
+        raise ImageTooLarge(f"the image is over the {MAX_PIXELS // 1_000_000} MP limit (refused as a possible decompression bomb)") from exc
     except UnidentifiedImageError as exc:
         raise UnsupportedFormat("not an image Pillow can read") from exc
-    except OSError as exc:
-        raise CorruptImage(f"cannot read image: {exc}") from exc
+    except (OSError, SyntaxError, ValueError) as exc:  # ValueError: e.g. a PNG text-chunk bomb
+        raise CorruptImage(f"cannot read image: {plain_message(exc)}") from exc
 
 
 def _finish(img: Image.Image, fmt: str, full_size: tuple[int, int]) -> Decoded:
@@ -234,8 +234,8 @@ def to_rgb(img: Image.Image) -> Image.Image:
         background = Image.new("RGB", rgba.size, (255, 255, 255))
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
-    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
-        return img.point(lambda v: v / 256).convert("L").convert("RGB")
+    if img.mode in _SIXTEEN_BIT:  # point() does not take I;16B (big-endian TIFFs)
+        return _to_8bit_grey(img).convert("RGB")
     return img.convert("RGB")
 
 
