@@ -54,6 +54,8 @@ def plain_message(exc: BaseException) -> str:
     for needle, plain in _PLAIN:
         if needle in text.lower():
             return plain
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror if not exc.filename else f"{exc.strerror}: {exc.filename}"
+    if isinstance(exc, (OSError, SyntaxError)):  # I/O and parser failures: the file's fault, not a bug
+        if isinstance(exc, OSError) and exc.strerror:
+            return exc.strerror if not exc.filename else f"{exc.strerror}: {exc.filename}"
+        return text[:300] or type(exc).__name__
     return f"internal error: {type(exc).__name__}: {text}"[:300]
