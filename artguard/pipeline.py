@@ -117,9 +117,10 @@ class FileResult:
     watermark_id: int | None = None
     publication_id: int | None = None
     bytes_written: int = 0
+    detail: str | None = None  # the traceback of an unexpected failure, shown with --debug
 
     def to_json(self) -> dict[str, object]:
-        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None and k != "bytes_written"}
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None and k not in ("bytes_written", "detail")}
 
 
 class _Rendered:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from artguard.batch import EmbedJob, Progress, run_batch
 from artguard.cli import EXIT_USAGE
-from artguard.cli.output import add_common, file_error, print_json
+from artguard.cli.output import add_common, file_error, print_json, safe
 from artguard.cli.profile_flags import add_profile_flags, apply_profile_flags
 from artguard.errors import ArtGuardError
 from artguard.metadata import ScrubOptions
@@ -83,10 +83,15 @@ def run(args: argparse.Namespace) -> int:
     cancel = threading.Event()
 
     def on_event(progress: Progress, result: FileResult) -> None:
-        if result.status == "error":
+        if result.error:  # an error, or the reason a file was skipped (a FIFO, a device)
             if show_bar:
                 sys.stderr.write("\r\x1b[K")
-            file_error(result.input, result.error or "failed")
+            if result.status == "error":
+                file_error(result.input, result.error)
+            else:
+                print(f"{safe(result.input)}: {safe(result.error)}", file=sys.stderr)
+            if args.debug and result.detail:
+                sys.stderr.write(result.detail)
         if show_bar:
             _draw_bar(progress)
 
@@ -109,6 +114,9 @@ def run(args: argparse.Namespace) -> int:
             f"{summary.count('ok')} written, {summary.count('skipped')} skipped, "
             f"{summary.count('error')} failed in {summary.elapsed:.1f} s{note} -> {args.output}"
         )
+    if summary.signal is not None:
+        print(f"artguard: stopped by signal {summary.signal}: files in flight were finished, the rest not started", file=sys.stderr)
+        return 128 + summary.signal
     if summary.cancelled:
         return 130
     return summary.exit_code
