@@ -24,6 +24,7 @@ from artguard.errors import ArtGuardError, OutputError
 from artguard.fileio import atomic_path, copy_range, describe_os_error
 from artguard.metadata import ScrubOptions, WritePlan, build_cmi, jpeg_splice, read_metadata, write_metadata
 from artguard.profile import RightsProfile
+from artguard.verify import verify_output
 
 if TYPE_CHECKING:
     from artguard.catalog import Catalog, ImageFacts
@@ -170,6 +171,8 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
         rendered.pieces[-1] = scan  # the header's tail is the SOS segment; the scan data follows it on disk
     with atomic_path(dst) as tmp:
         written, digest = _write_pieces(tmp, rendered.pieces, dst, hashed=scan is None)
+        verify_output(tmp, rendered.fmt, instance_id=rendered.instance_id, signed=rendered.c2pa_label is not None,
+                      new_pixels=options.changes_pixels(source_format))
         result = FileResult(
             input=str(src),
             output=str(dst),
