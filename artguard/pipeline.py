@@ -169,24 +169,32 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
     rendered = _render(src, data, source_format, options, ctx, head_only=head_only)
     if scan is not None:
         rendered.pieces[-1] = scan  # the header's tail is the SOS segment; the scan data follows it on disk
-    with atomic_path(dst) as tmp:
-        written, digest = _write_pieces(tmp, rendered.pieces, dst, hashed=scan is None)
-        verify_output(tmp, rendered.fmt, instance_id=rendered.instance_id, signed=rendered.c2pa_label is not None,
-                      new_pixels=options.changes_pixels(source_format))
-        result = FileResult(
-            input=str(src),
-            output=str(dst),
-            status="ok",
-            format=rendered.fmt,
-            width=rendered.size[0],
-            height=rendered.size[1],
-            sha256=digest,
-            c2pa_label=rendered.c2pa_label,
-            watermark_id=rendered.watermark_id,
-            bytes_written=written,
-        )
-        if ctx.catalog is not None:  # recorded before the rename: no output without its record
-            result.publication_id = _record(src, data, source_format, dst, written, result, rendered, options, ctx)
+    publication_id = None
+    try:
+        with atomic_path(dst) as tmp:
+            written, digest = _write_pieces(tmp, rendered.pieces, dst, hashed=scan is None)
+            verify_output(tmp, rendered.fmt, instance_id=rendered.instance_id, signed=rendered.c2pa_label is not None,
+                          new_pixels=options.changes_pixels(source_format))
+            result = FileResult(
+                input=str(src),
+                output=str(dst),
+                status="ok",
+                format=rendered.fmt,
+                width=rendered.size[0],
+                height=rendered.size[1],
+                sha256=digest,
+                c2pa_label=rendered.c2pa_label,
+                watermark_id=rendered.watermark_id,
+                bytes_written=written,
+            )
+            if ctx.catalog is not None:  # recorded before the rename: no output without its record
+                result.publication_id = publication_id = _record(src, data, source_format, dst, written, result, rendered, options, ctx)
+    except Exception:
+        if publication_id is not None and ctx.catalog is not None:
+            ctx.catalog.remove([publication_id])  # the rename failed: no record of an output not written
+        raise
+    if publication_id is not None and ctx.catalog is not None:
+        ctx.catalog.drop_superseded(str(dst.resolve()), publication_id)  # the file they describe is gone
     return result
 
 
