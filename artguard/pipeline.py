@@ -242,6 +242,7 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
             rendered.watermark_id, img = _embed_invisible(img, options, ctx)
         encoded = imaging.encode(img, out_fmt, quality=options.quality, icc_profile=decoded.icc_profile)
         plan = WritePlan(values={}, scrub=options.scrub, copy_from=data, new_size=img.size)
+        del img, decoded  # free the full-size pixels before metadata and signing copy the encoded bytes
     else:
         size = imaging.probe(data, check_complete=not head_only)
         rendered = _Rendered(data, out_fmt, size, size)
@@ -266,7 +267,7 @@ def _embed_invisible(img: Image.Image, options: EmbedOptions, ctx: RunContext) -
     identity = ctx.need_identity(options.profile)
     image_id = ctx.catalog.next_watermark_image_id() if ctx.catalog is not None else int(uuid.uuid4().int % (1 << 24))
     payload = invisible.make_payload(identity.owner_id, image_id)
-    return image_id, invisible.embed(img, payload, ctx.need_watermark_key())
+    return image_id, invisible.embed(img, payload, ctx.need_watermark_key(), in_place=True)
 
 
 def _sign(rendered: _Rendered, original: bytes, source_format: str, src: Path, options: EmbedOptions, ctx: RunContext) -> None:

@@ -1,0 +1,41 @@
+"""The invisible mark is applied in strips (bounded memory for 200 MP inputs) with exactly
+the pixels the whole-image computation gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageChops
+
+from artguard.watermark import invisible
+from tests.images import textured
+
+
+def _whole_image(img: Image.Image, delta: np.ndarray) -> Image.Image:
+    """The reference: upsample the offset to full size at once, then add it."""
+    offset = Image.fromarray(np.clip(np.rint(delta) + 128, 0, 255).astype(np.uint8)).resize(img.size, Image.Resampling.BILINEAR)
+    colour = 3 if img.mode in ("RGB", "RGBA") else 1
+    bands = [offset] * colour + [Image.new("L", img.size, 128)] * (len(img.getbands()) - colour)
+    layer = offset if len(bands) == 1 else Image.merge(img.mode, bands)
+    return ImageChops.add(img, layer, 1.0, -128)
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA", "L"])
+def test_strips_give_the_whole_image_result(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    img = textured(1021, 767, seed=3, mode=mode)
+    delta = np.random.default_rng(1).normal(0, 3, (97, 129)).astype(np.float32)
+    monkeypatch.setattr(invisible, "_STRIP_PIXELS", 1021 * 50)  # 16 strips, the last one short
+    strips = invisible._apply(img, delta)
+    assert np.array_equal(np.asarray(strips), np.asarray(_whole_image(img, delta)))
+    assert strips is not img
+
+
+def test_in_place_embed_marks_the_given_image_and_detects(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = bytes(range(32))
+    img = textured(1600, 1200, seed=5)
+    copy = invisible.embed(img, 0xABCDEF123456, key)
+    monkeypatch.setattr(invisible, "_STRIP_PIXELS", 1600 * 100)
+    same = invisible.embed(img, 0xABCDEF123456, key, in_place=True)
+    assert same is img and np.array_equal(np.asarray(same), np.asarray(copy))
+    found = invisible.detect(same, key)
+    assert found is not None and found.payload == 0xABCDEF123456
