@@ -110,7 +110,33 @@ class EmbedJob:
             raise OutputError(f"output folder {self.out_dir} is not writable")
 
     def worker_count(self) -> int:
-        return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
+        """``jobs``, or one worker per core as far as free memory allows: a file with pixel
+        work peaks at ``PIXEL_JOB_PEAK`` at the 200 MP limit (bench/memory.py measures it)."""
+        if self.jobs > 0:
+            return self.jobs
+        o = self.options
+        pixel_work = o.invisible or o.profile.watermark.enabled() or o.max_size or o.format != "keep"
+        peak = PIXEL_JOB_PEAK if pixel_work else LIGHT_JOB_PEAK
+        return max(1, min(os.cpu_count() or 1, available_memory() // peak))
+
+
+PIXEL_JOB_PEAK = 3 << 29  # 1.5 GiB
+LIGHT_JOB_PEAK = 1 << 28  # 256 MiB: metadata, C2PA, reduced decodes
+
+
+def available_memory() -> int:
+    """Memory the system can give without swapping (MemAvailable), or all of it elsewhere."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):
+        return 1 << 40
 
 
 def iter_inputs(inputs: Iterable[Path], skip_dir: Path | None = None) -> Iterator[tuple[Path, Path]]:

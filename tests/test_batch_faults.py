@@ -176,3 +176,22 @@ def test_a_full_disk_gives_a_per_file_error_and_leaves_nothing(make_image, tiny_
     assert "disk" in by_name["noisy.jpg"]["error"] and "Traceback" not in by_name["noisy.jpg"]["error"]
     assert sorted(p.name for p in tiny_disk.iterdir()) == ["small.png"]
     assert [Path(p.output.path).name for p in Catalog().list()] == ["small.png"]
+
+
+def test_default_workers_fit_in_free_memory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from artguard import batch
+    from artguard.pipeline import EmbedOptions
+    from artguard.profile import RightsProfile
+
+    def job(**options) -> batch.EmbedJob:
+        return batch.EmbedJob([tmp_path], tmp_path / "out", EmbedOptions(profile=RightsProfile(creator="J"), **options))
+
+    cores = os.cpu_count() or 1
+    monkeypatch.setattr(batch, "available_memory", lambda: 2 << 30)  # 2 GiB free
+    assert job(invisible=True).worker_count() == 1
+    assert job().worker_count() == min(cores, 8)
+    monkeypatch.setattr(batch, "available_memory", lambda: 256 << 30)
+    assert job(invisible=True).worker_count() == cores
+    assert job(invisible=True).worker_count() == batch.EmbedJob([tmp_path], tmp_path, job().options, jobs=0).worker_count()
+    assert batch.EmbedJob([tmp_path], tmp_path, job().options, jobs=3).worker_count() == 3
+    assert 0 < batch.available_memory()

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quality", type=int, default=90, help="JPEG/WebP quality 1-100 (default 90)")
     p.add_argument("--max-size", type=int, metavar="PX", help="shrink the long edge to PX (never enlarges)")
     p.add_argument("--suffix", default="", help="append to output names (allows OUTDIR = an input folder)")
-    p.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel workers (default: one per core)")
+    p.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel workers (default: one per core, fewer when free memory is short)")
     p.add_argument("--force", action="store_true", help="redo files already up to date; replace existing outputs")
     p.add_argument("--no-catalog", action="store_true", help="do not record outputs in the catalog (no resume, no later matching)")
     add_common(p)
