@@ -25,6 +25,7 @@ from pathlib import Path
 from artguard import imaging, inputs
 from artguard.errors import ArtGuardError, OutputError, plain_message
 from artguard.fileio import remove_stale_parts
+from artguard.libquiet import silence_libtiff
 from artguard.pipeline import EmbedOptions, FileResult, RunContext, protect_file
 
 log = logging.getLogger(__name__)
@@ -217,6 +218,7 @@ def _worker_init(task: _FileTask) -> None:
     """Worker processes leave Ctrl-C to the parent, which finishes in-flight files cleanly."""
     global _worker_task
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    silence_libtiff()  # its messages would garble the parent's progress bar
     _worker_task = task
 
 

@@ -48,6 +48,8 @@ def sniff_format(head: bytes) -> str | None:
         return "webp"
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return "tiff"
+    if head[:4] in (b"II+\x00", b"MM\x00+"):
+        return "bigtiff"  # named, so the user hears "unsupported format BIGTIFF", not "not an image"
     if head[4:8] == b"ftyp":
         brand = head[8:12]
         if brand in (b"avif", b"avis"):

@@ -9,6 +9,7 @@ the helper is counted and the helper is restarted. Printed per command:
 
     files, ok, clean errors, tracebacks, hangs, crashes, leftovers, ok-but-broken
 
+*tracebacks* also counts raw library output that got past the CLI (libtiff warnings);
 *leftovers*: anything beyond the one output in a file's output folder (``.part`` debris,
 an output written for a file reported as failed); *ok-but-broken*: an output reported as
 written that Pillow cannot decode or exiftool reports an error for. Goal: zeros in the
@@ -77,18 +78,28 @@ def pillow_images(cache: Path) -> Path:
 
 
 class Helper:
-    """One long-lived CLI process; restarted after a hang or a crash."""
+    """One long-lived CLI process; restarted after a hang or a crash. What C libraries
+    write straight to its stderr (libtiff, libjpeg warnings) is collected per request."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], errors: Path) -> None:
         self.env = env
+        self.errors = errors
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", _HELPER], env=self.env, text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        )
+        with open(self.errors, "a") as err:  # appending: truncating it between requests works
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", _HELPER], env=self.env, text=True,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
+            )
         self._read(120)
+        self.raw_stderr()
+
+    def raw_stderr(self) -> str:
+        """What reached the helper's real stderr since the last call (and forget it)."""
+        text = self.errors.read_text(errors="replace") if self.errors.exists() else ""
+        self.errors.write_text("")
+        return text
 
     def run(self, argv: list[str], timeout: float) -> dict | str:
         """The helper's answer, or "hang" / "crash"."""
@@ -128,7 +139,7 @@ def classify(answer: dict | str, command: str) -> str:
     if isinstance(answer, str):
         return answer + "s"  # "hangs" / "crashes"
     text = answer["out"] + answer["err"]
-    if answer["code"] not in (0, 1) or "Traceback" in text or "internal error" in text:
+    if answer["code"] not in (0, 1) or "Traceback" in text or "internal error" in text or answer.get("raw"):
         return "tracebacks"
     if answer["code"] == 0:
         return "ok"
@@ -148,8 +159,11 @@ def embedded_output(answer: dict | str) -> Path | None:
 
 def broken_outputs(paths: list[Path]) -> set[Path]:
     """Outputs that Pillow cannot decode or exiftool (a second reader) reports an error for."""
+    import warnings
+
     from PIL import Image
 
+    warnings.simplefilter("ignore")
     broken = set()
     for path in paths:
         try:
@@ -180,7 +194,7 @@ def main() -> None:
         files = files[: args.limit]
     work = Path(tempfile.mkdtemp(prefix="artguard-robust-"))
     env = {**os.environ, "ARTGUARD_HOME": str(work / "home"), "PYTHONPATH": str(ROOT)}
-    helper = Helper(env)
+    helper = Helper(env, work / "helper-stderr.txt")
     table: dict[str, Counter] = {c: Counter() for c in ("embed", "inspect", "check")}
     notes: list[str] = []
     written: list[Path] = []
@@ -196,11 +210,15 @@ def main() -> None:
             }
             for command, argv in commands.items():
                 answer = helper.run(argv, args.timeout)
+                raw = helper.raw_stderr() if helper.proc is not None else ""
+                if isinstance(answer, dict) and raw.strip():
+                    answer["raw"] = raw  # a library printed past the CLI: counted with tracebacks
                 kind = classify(answer, command)
                 table[command]["files"] += 1
                 table[command][kind] += 1
                 if kind not in ("ok", "clean errors"):
-                    notes.append(f"{command} {kind}: {path.relative_to(images)}")
+                    detail = answer if isinstance(answer, str) else (answer.get("raw") or answer["err"] or answer["out"])[-300:]
+                    notes.append(f"{command} {kind}: {path.relative_to(images)}: {detail!r}")
                 if command == "embed":
                     output = embedded_output(answer)
                     present = [p for p in out.rglob("*") if p.is_file()] if out.exists() else []
