@@ -192,7 +192,7 @@ def thumbnail(img: Image.Image, max_side: int) -> Image.Image:
         try:
             small = small.reduce(factor)
         except ValueError:  # modes reduce() does not handle (palette, 1-bit)
-            small = to_rgb(small).reduce(factor)
+            small = _reduce_in_strips(small, factor)
     if small.mode not in ("RGB", "L"):
         small = to_rgb(small)
     if max(small.size) > max_side:
@@ -200,6 +200,19 @@ def thumbnail(img: Image.Image, max_side: int) -> Image.Image:
         size = (max(1, round(small.width * scale)), max(1, round(small.height * scale)))
         small = small.resize(size, Image.Resampling.LANCZOS)
     return small.copy() if small is img else small
+
+
+def _reduce_in_strips(img: Image.Image, factor: int) -> Image.Image:
+    """``to_rgb(img).reduce(factor)`` without a full-size RGB copy (4 bytes a pixel: 0.8 GB
+    for a 200 MP palette PNG of a few hundred KB). ``reduce`` averages factor x factor
+    blocks, so strips whose height is a multiple of ``factor`` give the same pixels."""
+    width, height = img.size
+    out = Image.new("RGB", (-(-width // factor), -(-height // factor)))
+    rows = max(1, (1 << 22) // width // factor) * factor
+    for top in range(0, height, rows):
+        strip = to_rgb(img.crop((0, top, width, min(height, top + rows))))
+        out.paste(strip.reduce(factor), (0, top // factor))
+    return out
 
 
 def resize_max(img: Image.Image, max_side: int | None) -> Image.Image:

@@ -1,5 +1,5 @@
-"""The invisible mark is applied in strips (bounded memory for 200 MP inputs) with exactly
-the pixels the whole-image computation gives."""
+"""Pixel work in strips, so memory stays bounded for 200 MP inputs, with exactly the pixels
+the whole-image computation gives (invisible mark; palette and 1-bit thumbnails)."""
 
 from __future__ import annotations
 
@@ -39,3 +39,18 @@ def test_in_place_embed_marks_the_given_image_and_detects(monkeypatch: pytest.Mo
     assert same is img and np.array_equal(np.asarray(same), np.asarray(copy))
     found = invisible.detect(same, key)
     assert found is not None and found.payload == 0xABCDEF123456
+
+
+@pytest.mark.parametrize("mode", ["P", "PA-transparency", "1"])
+def test_palette_reduction_in_strips_equals_the_full_size_conversion(mode: str) -> None:
+    from artguard import imaging
+
+    img = textured(3001, 2003, seed=7)
+    if mode == "1":
+        img = img.convert("1")
+    else:
+        img = img.quantize(64)
+        if mode == "PA-transparency":
+            img.info["transparency"] = 5
+    strips = imaging._reduce_in_strips(img, 7)  # two strips of 1393 rows, the last one partial
+    assert np.array_equal(np.asarray(strips), np.asarray(imaging.to_rgb(img).reduce(7)))
