@@ -42,10 +42,11 @@ _PLAIN = (
 )
 
 
-def plain_message(exc: BaseException) -> str:
+def plain_message(exc: BaseException, *, from_parser: bool = False) -> str:
     """One line for a per-file error, whatever was raised: ArtGuard's own message, a plain
     rewording of a known library failure, or "internal error" naming the exception (the
-    traceback is shown with --debug)."""
+    traceback is shown with --debug). ``from_parser``: raised while a library parsed the
+    file, so a ValueError is the file's fault too, not a bug."""
     if isinstance(exc, ArtGuardError):
         return str(exc)
     if isinstance(exc, MemoryError):
@@ -54,7 +55,7 @@ def plain_message(exc: BaseException) -> str:
     for needle, plain in _PLAIN:
         if needle in text.lower():
             return plain
-    if isinstance(exc, (OSError, SyntaxError)):  # I/O and parser failures: the file's fault, not a bug
+    if isinstance(exc, (OSError, SyntaxError)) or (from_parser and isinstance(exc, ValueError)):  # the file's fault
         if isinstance(exc, OSError) and exc.strerror:
             return exc.strerror if not exc.filename else f"{exc.strerror}: {exc.filename}"
         return text[:300] or type(exc).__name__

@@ -138,7 +138,7 @@ def _open(source: Path | bytes) -> Image.Image:
     except UnidentifiedImageError as exc:
         raise UnsupportedFormat("not an image Pillow can read") from exc
     except (OSError, SyntaxError, ValueError) as exc:  # ValueError: e.g. a PNG text-chunk bomb
-        raise CorruptImage(f"cannot read image: {plain_message(exc)}") from exc
+        raise CorruptImage(f"cannot read image: {plain_message(exc, from_parser=True)}") from exc
 
 
 def _finish(img: Image.Image, fmt: str, full_size: tuple[int, int]) -> Decoded:

@@ -67,3 +67,8 @@ def test_decompression_bomb_wording(tmp_path: Path, capsys) -> None:
 ])
 def test_plain_message(exc: BaseException, expected: str) -> None:
     assert expected in plain_message(exc)
+
+
+def test_a_parser_value_error_is_the_files_fault() -> None:
+    assert plain_message(ValueError("Unable to seek to frame"), from_parser=True) == "Unable to seek to frame"
+    assert plain_message(ValueError("Unable to seek to frame")).startswith("internal error")
