@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,17 +203,42 @@ def thumbnail(img: Image.Image, max_side: int) -> Image.Image:
     return small.copy() if small is img else small
 
 
-def _reduce_in_strips(img: Image.Image, factor: int) -> Image.Image:
-    """``to_rgb(img).reduce(factor)`` without a full-size RGB copy (4 bytes a pixel: 0.8 GB
-    for a 200 MP palette PNG of a few hundred KB). ``reduce`` averages factor x factor
-    blocks, so strips whose height is a multiple of ``factor`` give the same pixels."""
+_STRIP_PIXELS = 1 << 22  # ~4 MP a strip
+
+
+def _reduce_in_strips(
+    img: Image.Image, factor: int | tuple[int, int], convert: Callable[[Image.Image], Image.Image] | None = None
+) -> Image.Image:
+    """``convert(img).reduce(factor)`` (default: ``to_rgb``) without a full-size converted
+    copy (4 bytes a pixel: 0.8 GB for a 200 MP palette PNG of a few hundred KB).
+    ``reduce`` averages fx x fy blocks, so strips whose height is a multiple of fy give the
+    same pixels."""
+    convert = convert or to_rgb
+    fx, fy = (factor, factor) if isinstance(factor, int) else factor
     width, height = img.size
-    out = Image.new("RGB", (-(-width // factor), -(-height // factor)))
-    rows = max(1, (1 << 22) // width // factor) * factor
+    rows = max(1, _STRIP_PIXELS // width // fy) * fy
+    out: Image.Image | None = None
     for top in range(0, height, rows):
-        strip = to_rgb(img.crop((0, top, width, min(height, top + rows))))
-        out.paste(strip.reduce(factor), (0, top // factor))
+        strip = convert(img.crop((0, top, width, min(height, top + rows)))).reduce((fx, fy))
+        if out is None:
+            out = Image.new(strip.mode, (-(-width // fx), -(-height // fy)))
+        out.paste(strip, (0, top // fy))
+    assert out is not None
     return out
+
+
+def resize_converted(img: Image.Image, mode: str, size: tuple[int, int]) -> Image.Image:
+    """``img.convert(mode).resize(size, BILINEAR, reducing_gap=2.0)``, pixel for pixel, for
+    a large image without its full-size converted copy: the same integer reduce Pillow
+    does first, done strip by strip, then the same resize of what is left."""
+    width, height = img.size
+    fx, fy = int(width / size[0] / 2.0) or 1, int(height / size[1] / 2.0) or 1
+    if fx == 1 and fy == 1:
+        return img.convert(mode).resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    premultiplied = {"RGBA": "RGBa", "LA": "La"}.get(mode)  # Pillow resizes these premultiplied
+    reduced = _reduce_in_strips(img, (fx, fy), lambda strip: strip.convert(mode).convert(premultiplied or mode))
+    out = reduced.resize(size, Image.Resampling.BILINEAR, box=(0, 0, width / fx, height / fy))
+    return out.convert(mode) if premultiplied else out
 
 
 def resize_max(img: Image.Image, max_side: int | None) -> Image.Image:

@@ -42,15 +42,30 @@ def test_in_place_embed_marks_the_given_image_and_detects(monkeypatch: pytest.Mo
 
 
 @pytest.mark.parametrize("mode", ["P", "PA-transparency", "1"])
-def test_palette_reduction_in_strips_equals_the_full_size_conversion(mode: str) -> None:
+def test_palette_reduction_in_strips_equals_the_full_size_conversion(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from artguard import imaging
 
-    img = textured(3001, 2003, seed=7)
+    monkeypatch.setattr(imaging, "_STRIP_PIXELS", 601 * 60)  # strips of 56 rows, the last one partial
+    img = textured(601, 403, seed=7)
     if mode == "1":
         img = img.convert("1")
     else:
         img = img.quantize(64)
         if mode == "PA-transparency":
             img.info["transparency"] = 5
-    strips = imaging._reduce_in_strips(img, 7)  # two strips of 1393 rows, the last one partial
+    strips = imaging._reduce_in_strips(img, 7)
     assert np.array_equal(np.asarray(strips), np.asarray(imaging.to_rgb(img).reduce(7)))
+
+
+@pytest.mark.parametrize("mode", ["P", "P-transparency", "1"])
+def test_working_luma_of_palette_images_is_unchanged_by_strips(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from artguard import imaging
+
+    monkeypatch.setattr(imaging, "_STRIP_PIXELS", 601 * 60)
+    img = textured(601, 403, seed=8)
+    img = img.convert("1") if mode == "1" else img.quantize(64)
+    if mode == "P-transparency":
+        img.info["transparency"] = 5
+    target = "RGBA" if mode == "P-transparency" else "RGB"
+    expected = img.convert(target).resize((61, 41), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    assert np.array_equal(np.asarray(imaging.resize_converted(img, target, (61, 41))), np.asarray(expected))

@@ -187,3 +187,13 @@ def test_hostile_url_names_become_safe_temp_names(server, make_image, capsys) ->
     code = main(["check", f"{base}/a%00b.jpg", f"{base}/{long_name}", "--json"])
     files = json.loads(capsys.readouterr().out)["files"]
     assert code == 0 and [f["status"] for f in files] == ["ok", "ok"]
+
+
+def test_embed_skips_a_fifo_without_opening_it(mixed_folder: Path, tmp_path: Path, capsys) -> None:
+    started = time.monotonic()
+    code = main(["embed", str(mixed_folder / "h-fifo.jpg"), str(mixed_folder / "a-good.jpg"), "-o", str(tmp_path / "out"),
+                 "--creator", "Jane", "--json", "--no-c2pa"])
+    files = _by_name(json.loads(capsys.readouterr().out)["files"], "input")
+    assert time.monotonic() - started < 60 and code == 0
+    assert files["h-fifo.jpg"]["status"] == "skipped" and "FIFO" in files["h-fifo.jpg"]["error"]
+    assert files["a-good.jpg"]["status"] == "ok"

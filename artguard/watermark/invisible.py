@@ -48,6 +48,7 @@ import numpy as np
 from PIL import Image, ImageChops
 from scipy import ndimage, sparse
 
+from artguard import imaging
 from artguard.errors import ArtGuardError
 from artguard.watermark import ecc
 from artguard.watermark.keys import watermark_key
@@ -180,9 +181,10 @@ def _work_luma(img: Image.Image, size: tuple[int, int]) -> np.ndarray:
     if img.mode == "F":
         small = img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
         return np.asarray(small, dtype=np.float32)
-    if img.mode not in ("L", "LA", "RGB", "RGBA", "CMYK", "RGBX", "YCbCr"):
-        img = img.convert("RGBA" if "transparency" in img.info or "A" in img.mode else "RGB")
-    small = img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    if img.mode not in ("L", "LA", "RGB", "RGBA", "CMYK", "RGBX", "YCbCr"):  # palette, 1-bit: converted strip by strip
+        small = imaging.resize_converted(img, "RGBA" if "transparency" in img.info or "A" in img.mode else "RGB", size)
+    else:
+        small = img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
     if small.mode == "LA":
         small = small.getchannel("L")
     elif small.mode != "L":
