@@ -3,6 +3,7 @@ passphrase-protected keys, PKCS#12 protection kept, the CA key apart from the si
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from artguard import paths
+from artguard.cli import main
 from artguard.errors import IdentityError
 from artguard.provenance import (
     KeyLocked,
@@ -83,7 +85,7 @@ def test_half_made_identity_is_never_visible(tmp_path: Path) -> None:
     assert load_identity().fingerprint == made.fingerprint
 
 
-def test_passphrase_protects_stored_keys_and_signing_asks_for_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_passphrase_protects_stored_keys_and_signing_asks_for_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys) -> None:
     made = create_identity("Jane Artist", password=b"correct horse")
     set_session_password(None)
     stored = made.key_path.read_bytes()
@@ -95,7 +97,11 @@ def test_passphrase_protects_stored_keys_and_signing_asks_for_it(monkeypatch: py
     with pytest.raises(KeyLocked, match="ARTGUARD_KEY_PASSWORD"):
         load_identity()
     public = load_identity(unlock=False)  # recognising one's own signature needs no passphrase
-    assert public.fingerprint == made.fingerprint and public.protected is False
+    assert public.fingerprint == made.fingerprint and public.protected and public.password is None
+    with pytest.raises(KeyLocked):
+        public.key_pem()
+    assert main(["identity", "show", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["key_protected"] is True
     secret = tmp_path / "pw"
     secret.write_text("correct horse\n")
     monkeypatch.setenv("ARTGUARD_KEY_PASSWORD_FILE", str(secret))
@@ -138,3 +144,19 @@ def test_flat_layout_of_earlier_versions_loads_and_is_retired_on_replace() -> No
     assert not (folder / "signer.key").exists()
     assert [p.read_bytes() for p in folder.glob("sets/earlier-*/signer.key")] == [ext.key_pem()]
     assert load_identity().fingerprint == new.fingerprint != old.fingerprint
+
+
+def test_cli_creates_a_protected_identity_and_embed_signs_with_the_env_passphrase(
+    monkeypatch: pytest.MonkeyPatch, make_image, tmp_path: Path, capsys
+) -> None:
+    monkeypatch.setenv("MY_PASS", "s3cret words")
+    assert main(["identity", "create", "--name", "Jane Artist", "--password-env", "MY_PASS"]) == 0
+    set_session_password(None)  # a new process would not have it
+    capsys.readouterr()
+    src = make_image("in/a.jpg", 120, 90)
+    assert main(["embed", str(src), "-o", str(tmp_path / "o1"), "--creator", "Jane Artist", "--json"]) == 1
+    assert "ARTGUARD_KEY_PASSWORD" in capsys.readouterr().err
+    monkeypatch.setenv("ARTGUARD_KEY_PASSWORD", "s3cret words")
+    assert main(["embed", str(src), "-o", str(tmp_path / "o2"), "--creator", "Jane Artist", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)["files"][0]["output"]
+    assert read_c2pa(Path(out))["manifest"]["signer"]["own_identity"]

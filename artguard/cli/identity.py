@@ -123,7 +123,7 @@ def _password(args: argparse.Namespace) -> bytes | None:
 
 
 def _show(args: argparse.Namespace) -> int:
-    _print_identity(provenance.load_identity(), args.json, "")
+    _print_identity(provenance.load_identity(unlock=False), args.json, "")  # who signs: no passphrase needed
     return EXIT_OK
 
 

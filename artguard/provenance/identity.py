@@ -165,7 +165,7 @@ def load_identity(*, unlock: bool = True) -> Identity:
             raise IdentityError(f"the signing key {key_path} does not match the certificate in {chain_path}")
         alg = certs.signing_alg(key)
     certs.check_dates(chain[0], "the signing certificate")
-    return _identity(chain, key_path, alg, kind, password)
+    return _identity(chain, key_path, alg, kind, protected, password)
 
 
 def _password() -> bytes | None:
@@ -185,7 +185,9 @@ def _locked_message() -> str:
     )
 
 
-def _identity(chain: list[x509.Certificate], key_path: Path, alg: str, kind: str, password: bytes | None) -> Identity:
+def _identity(
+    chain: list[x509.Certificate], key_path: Path, alg: str, kind: str, protected: bool, password: bytes | None
+) -> Identity:
     leaf = chain[0]
     issuer = leaf.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
     return Identity(
@@ -202,7 +204,7 @@ def _identity(chain: list[x509.Certificate], key_path: Path, alg: str, kind: str
         serial_number=leaf.serial_number,
         alg=alg,
         kind=kind,
-        protected=password is not None,
+        protected=protected,
         password=password,
     )
 
