@@ -69,3 +69,32 @@ def test_copied_image_data_gets_a_structural_check(make_image, fmt: str, name: s
     path.write_bytes(bytes(data))
     with pytest.raises(CorruptImage, match="read-back check"):
         verify_output(path, fmt, instance_id=None, signed=False, new_pixels=False)
+
+
+def wrong_bits_per_sample_tiff(path: Path) -> Path:
+    """Like Pillow's tiff_wrong_bits_per_sample.tiff: an RGBA TIFF whose BitsPerSample has
+    one value instead of four and whose strip byte count is far beyond the file. Pillow
+    reads it; exiv2's rewrite cuts the image data short."""
+    import numpy as np
+    from PIL import Image
+
+    Image.fromarray(np.random.default_rng(2).integers(0, 255, (53, 52, 4), dtype=np.uint8), "RGBA").save(path)
+    data = bytearray(path.read_bytes())
+    ifd = struct.unpack("<I", data[4:8])[0]
+    for i in range(struct.unpack("<H", data[ifd:ifd + 2])[0]):
+        entry = ifd + 2 + 12 * i
+        tag = struct.unpack("<H", data[entry:entry + 2])[0]
+        if tag == 258:
+            struct.pack_into("<HIHH", data, entry + 2, 3, 1, 8, 0)
+        elif tag == 279:
+            struct.pack_into("<HII", data, entry + 2, 4, 1, 35711440)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_tiff_with_wrong_bits_per_sample_is_not_reported_written(tmp_path: Path, capsys) -> None:
+    src = wrong_bits_per_sample_tiff(tmp_path / "wbps.tif")
+    code = main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Jane", "--json"])
+    entry = json.loads(capsys.readouterr().out)["files"][0]
+    assert code == 1 and entry["status"] == "error" and "read-back check" in entry["error"]
+    assert not list((tmp_path / "out").iterdir()) and Catalog().list() == []
