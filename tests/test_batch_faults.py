@@ -3,6 +3,7 @@ a killed run. Real processes, real signals, a real (tiny) file system."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -195,3 +196,32 @@ def test_default_workers_fit_in_free_memory(monkeypatch: pytest.MonkeyPatch, tmp
     assert job(invisible=True).worker_count() == batch.EmbedJob([tmp_path], tmp_path, job().options, jobs=0).worker_count()
     assert batch.EmbedJob([tmp_path], tmp_path, job().options, jobs=3).worker_count() == 3
     assert 0 < batch.available_memory()
+
+
+def test_a_file_whose_worker_dies_every_time_fails_alone(make_image, tmp_path: Path) -> None:
+    """Kill the worker writing victim.jpg each time (its temp name carries the writer's
+    pid): the first death sends the files in flight to be retried one at a time, the
+    second marks victim.jpg as the cause; every other file is written."""
+    for n in range(5):
+        make_image(f"in/ok{n}.jpg", 900, 700, seed=n)
+    make_image("in/victim.jpg", 2600, 1900, seed=9)
+    out = tmp_path / "out"
+    proc = _start_embed(tmp_path / "in", out, "--invisible")
+    killed: set[int] = set()
+    deadline = time.monotonic() + 240
+    while proc.poll() is None and time.monotonic() < deadline:
+        for part in out.rglob(".victim.jpg.ag*.part"):
+            pid = int(part.name.split(".ag", 1)[1].split("-", 1)[0])
+            if pid not in killed:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                killed.add(pid)
+        time.sleep(0.002)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert len(killed) == 2, stderr.decode()
+    files = {Path(f["input"]).name: f for f in json.loads(stdout)["files"]}
+    assert files["victim.jpg"]["status"] == "error" and "worker process died" in files["victim.jpg"]["error"]
+    assert all(files[f"ok{n}.jpg"]["status"] == "ok" for n in range(5))
+    assert proc.returncode == 1 and b"Traceback" not in stderr
+    assert not list(out.rglob(".*.part")) and not (out / "in" / "victim.jpg").exists()
+    assert sorted(Path(p.output.path).name for p in Catalog().list()) == [f"ok{n}.jpg" for n in range(5)]
