@@ -72,3 +72,12 @@ def test_plain_message(exc: BaseException, expected: str) -> None:
 def test_a_parser_value_error_is_the_files_fault() -> None:
     assert plain_message(ValueError("Unable to seek to frame"), from_parser=True) == "Unable to seek to frame"
     assert plain_message(ValueError("Unable to seek to frame")).startswith("internal error")
+
+
+def test_multi_page_tiff_signing_says_what_to_do(tmp_path: Path, capsys) -> None:
+    src = tmp_path / "pages.tif"
+    Image.new("RGB", (64, 48), "red").save(src, save_all=True, append_images=[Image.new("RGB", (64, 48), "blue")])
+    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Jane"]) == 1
+    err = capsys.readouterr().err
+    assert "multi-page TIFF" in err and "--no-c2pa" in err and "produced no embedded manifest" not in err
+    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Jane", "--no-c2pa"]) == 0
