@@ -6,6 +6,7 @@ draws a bar from the events, the GUI forwards them as Qt signals; neither is imp
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import logging
@@ -15,13 +16,17 @@ import shutil
 import signal
 import threading
 import time
+import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from artguard import imaging, presets
-from artguard.errors import ArtGuardError, OutputError
+from artguard import imaging, inputs, presets
+from artguard.errors import ArtGuardError, OutputError, plain_message
+from artguard.fileio import remove_stale_parts
+from artguard.libquiet import silence_libtiff
 from artguard.metadata import jpeg_splice, read_metadata
 from artguard.pipeline import EmbedOptions, FileResult, RunContext, protect_file
 from artguard.presets import Preset
@@ -49,11 +54,18 @@ class Progress:
         return self.elapsed / self.done * (self.total - self.done)
 
 
+WORKER_DIED = (
+    "the worker process died while processing this file (out of memory, or killed); "
+    "nothing was written for it and the other files went on"
+)
+
+
 @dataclass
 class BatchSummary:
     results: list[FileResult] = field(default_factory=list)
     cancelled: bool = False
     elapsed: float = 0.0
+    signal: int | None = None  # SIGTERM when the run was stopped by one (exit code 128 + it)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -121,7 +133,33 @@ class EmbedJob:
             raise OutputError(f"output folder {self.out_dir} is not writable")
 
     def worker_count(self) -> int:
-        return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
+        """``jobs``, or one worker per core as far as free memory allows: a file with pixel
+        work peaks at ``PIXEL_JOB_PEAK`` at the 200 MP limit (bench/memory.py measures it)."""
+        if self.jobs > 0:
+            return self.jobs
+        o = self.options
+        pixel_work = o.invisible or o.profile.watermark.enabled() or o.max_size or o.format != "keep"
+        peak = PIXEL_JOB_PEAK if pixel_work else LIGHT_JOB_PEAK
+        return max(1, min(os.cpu_count() or 1, available_memory() // peak))
+
+
+PIXEL_JOB_PEAK = 3 << 29  # 1.5 GiB
+LIGHT_JOB_PEAK = 1 << 28  # 256 MiB: metadata, C2PA, reduced decodes
+
+
+def available_memory() -> int:
+    """Memory the system can give without swapping (MemAvailable), or all of it elsewhere."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):
+        return 1 << 40
 
     def output_roots(self) -> list[Path]:
         """Where each input's outputs land (for summaries that name real paths)."""
@@ -220,6 +258,8 @@ def plan(job: EmbedJob) -> list[tuple[Path, Path]]:
 
 
 def _format_guess(path: Path) -> str | None:
+    if inputs.special_reason(path):
+        return None  # a FIFO would block the moment it is opened
     try:
         return imaging.sniff_file(path)
     except OSError:
@@ -239,6 +279,9 @@ class _FileTask:
     profile_overrides: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __call__(self, src: Path, dst: Path) -> FileResult:
+        reason = inputs.special_reason(src)
+        if reason:
+            return FileResult(str(src), None, "skipped", error=reason)
         options, settings_hash = self.options, self.settings_hash
         centre = self.crop_centres.get(str(src))
         if centre is not None and options.crop_aspect:  # this image's own crop placement
@@ -258,11 +301,9 @@ class _FileTask:
             return protect_file(src, dst, options, self.ctx)
         except ArtGuardError as exc:
             return FileResult(str(src), None, "error", error=str(exc))
-        except MemoryError:
-            return FileResult(str(src), None, "error", error="out of memory while processing this image")
         except Exception as exc:  # a bug on one file must not stop the batch; --debug shows it
-            log.debug("internal error on %s", src, exc_info=True)
-            return FileResult(str(src), None, "error", error=f"internal error: {type(exc).__name__}: {exc}")
+            log.debug("error on %s", src, exc_info=True)
+            return FileResult(str(src), None, "error", error=plain_message(exc), detail=traceback.format_exc())
 
 
 _worker_task: _FileTask | None = None
@@ -272,6 +313,7 @@ def _worker_init(task: _FileTask) -> None:
     """Worker processes leave Ctrl-C to the parent, which finishes in-flight files cleanly."""
     global _worker_task
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    silence_libtiff()  # its messages would garble the parent's progress bar
     _worker_task = task
 
 
@@ -340,30 +382,12 @@ def run_batch(
             )
             on_event(progress, result)
 
-    window = job.worker_count() * 2
-    with _executor(job, task, len(pairs)) as pool:
-        run = _worker_run if isinstance(pool, ProcessPoolExecutor) else task
-        pending: set[Future[FileResult]] = set()
-        queue = iter(pairs)
-        try:
-            while True:
-                while not cancel.is_set() and len(pending) < window:
-                    pair = next(queue, None)
-                    if pair is None:
-                        break
-                    pending.add(pool.submit(run, *pair))
-                if not pending:
-                    break
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    finished(future.result())
-        except KeyboardInterrupt:
-            cancel.set()
-            for future in pending:
-                future.cancel()
-            for future in pending:
-                if not future.cancelled():
-                    finished(future.result())
+    for folder in {dst.parent for _, dst in pairs}:
+        for part in remove_stale_parts(folder):
+            log.info("removed %s, left by an interrupted run", part)
+    with _sigterm_as_cancel(cancel) as received:
+        _run_pairs(job, task, pairs, finished, cancel)
+    summary.signal = received[0] if received else None
     summary.cancelled = cancel.is_set() and len(summary.results) < len(pairs)
     summary.elapsed = time.monotonic() - started
     if ctx.catalog is not None:
@@ -414,8 +438,95 @@ def run_batches(
         merged.results += summary.results
         merged.elapsed += summary.elapsed
         merged.cancelled = merged.cancelled or summary.cancelled
+        merged.signal = merged.signal if merged.signal is not None else summary.signal
         offset += total
     return merged
+
+
+def _run_pairs(
+    job: EmbedJob, task: _FileTask, pairs: list[tuple[Path, Path]], finished: Callable[[FileResult], None], cancel: threading.Event
+) -> None:
+    """Hand out files, at most 2 x workers in flight, until done or cancelled.
+
+    A worker process that dies (killed, out of memory) breaks its pool: every file then in
+    flight is in doubt. A new pool runs those files again one at a time; one whose worker
+    dies while it runs alone is the cause and gets a per-file error. Then the batch goes on.
+    """
+    window = job.worker_count() * 2
+    queue = deque(pairs)
+    suspects: deque[tuple[Path, Path]] = deque()
+    pending: dict[Future[FileResult], tuple[Path, Path]] = {}
+    alone: tuple[Path, Path] | None = None  # the suspect running by itself
+    pool = _executor(job, task, len(pairs))
+    try:
+        while True:
+            while not cancel.is_set() and len(pending) < (1 if suspects or alone else window):
+                source = suspects or queue
+                if not source:
+                    break
+                pair = source.popleft()
+                alone = pair if source is suspects else None
+                pending[pool.submit(_worker_run if isinstance(pool, ProcessPoolExecutor) else task, *pair)] = pair
+            if not pending:
+                break
+            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            if any(isinstance(f.exception(), BrokenExecutor) for f in done):
+                wait(pending)  # a broken pool fails all its futures at once
+                held = _finish_all(pending, finished)
+                pool.shutdown(wait=True)
+                for folder in {dst.parent for _, dst in held}:
+                    remove_stale_parts(folder)  # the dead worker's temp file
+                if alone is not None and held == [alone]:
+                    finished(FileResult(str(alone[0]), None, "error", error=WORKER_DIED))
+                elif not cancel.is_set():
+                    suspects.extend(held)
+                alone = None
+                pool = _executor(job, task, len(pairs))
+                continue
+            for future in done:
+                finished(future.result())
+                del pending[future]
+                alone = None
+    except KeyboardInterrupt:  # Ctrl-C: files not started are dropped, files in flight finish
+        cancel.set()
+        for future in pending:
+            future.cancel()
+        _finish_all({f: p for f, p in pending.items() if not f.cancelled()}, finished)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _finish_all(pending: dict[Future[FileResult], tuple[Path, Path]], finished: Callable[[FileResult], None]) -> list[tuple[Path, Path]]:
+    """Wait for ``pending``, report what finished; return the files a broken pool lost."""
+    lost = []
+    for future, pair in list(pending.items()):
+        try:
+            finished(future.result())
+        except BrokenExecutor:
+            lost.append(pair)
+    pending.clear()
+    return lost
+
+
+@contextlib.contextmanager
+def _sigterm_as_cancel(cancel: threading.Event) -> Iterator[list[int]]:
+    """SIGTERM (a logout, ``kill``, a service stop) ends a run like Ctrl-C: no new files,
+    files in flight finish, workers are shut down. Only the main thread can take signals;
+    the GUI runs batches elsewhere and has its own Stop."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def on_signal(signum: int, _frame: object) -> None:
+        received.append(signum)
+        cancel.set()
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _default_context() -> RunContext:

@@ -556,6 +556,14 @@ class Catalog:
         """Every publication carrying this watermark id (several after the ids wrap)."""
         return self._query(_SELECT + " WHERE p.watermark_id = ?" + _NEWEST_FIRST, (int(image_id),))
 
+    def drop_superseded(self, output_path: str, pub_id: int) -> int:
+        """Delete the records older than ``pub_id`` for the same output file: that file was
+        overwritten, so they describe bytes that no longer exist. Returns how many."""
+        rows = self._reader().execute(
+            "SELECT id FROM publication WHERE out_path = ? AND id < ?", (str(output_path), int(pub_id))
+        ).fetchall()
+        return self.remove(row[0] for row in rows) if rows else 0
+
     def latest_for_output(self, output_path: str) -> Publication | None:
         """The newest record for an output file, so a resumed batch can skip it."""
         found = self._query(_SELECT + " WHERE p.out_path = ?" + _NEWEST_FIRST + " LIMIT 1", (str(output_path),))

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import tempfile
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,14 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from artguard import fingerprint, imaging, webpage
+from artguard import fingerprint, imaging, inputs, webpage
 from artguard.catalog import Catalog, Publication
 from artguard.cmi_diff import carried, compare_fields, verdict
-from artguard.errors import ArtGuardError, CorruptImage, UnsupportedFormat
-from artguard.fetch import download, is_url, now_utc
+from artguard.errors import ArtGuardError, CorruptImage, UnsupportedFormat, plain_message
+from artguard.fetch import download, is_url, local_name, now_utc
 from artguard.inspect import inspect_file
 
 THUMB_SIDE = 512
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -150,6 +151,9 @@ def check_copy(source: str | Path, *, catalog: Catalog | None = None, index: Cat
         data, downloaded_at = download(source_text)
         return check_bytes(source_text, data, downloaded_at, catalog, index)
     path = Path(source)
+    reason = inputs.special_reason(path)
+    if reason:
+        raise UnsupportedFormat(reason)
     try:
         data = path.read_bytes()
     except IsADirectoryError as exc:
@@ -162,8 +166,7 @@ def check_copy(source: str | Path, *, catalog: Catalog | None = None, index: Cat
 def check_bytes(url: str, data: bytes, downloaded_at: str, catalog: Catalog | None = None, index: CatalogIndex | None = None) -> CheckResult:
     """Check the body of an image URL that was already downloaded."""
     with tempfile.TemporaryDirectory(prefix="artguard-check-") as tmp:
-        name = Path(urllib.request.url2pathname(url.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "download"))
-        local = Path(tmp) / (name.name or "download")
+        local = Path(tmp) / local_name(url)
         local.write_bytes(data)
         result = _check_file(local, data, catalog, index)
     result.path = url
@@ -222,8 +225,10 @@ def check_many(
                         on_result(result)
                 continue
             result = check_copy(source, catalog=catalog, index=index)
-        except ArtGuardError as exc:
-            result = CheckResult(path=str(source), status="error", error=str(exc), checked_at=now_utc())
+        except Exception as exc:  # one bad copy never ends the run; --debug shows the traceback
+            if not isinstance(exc, ArtGuardError):
+                log.debug("checking %s failed", source, exc_info=True)
+            result = CheckResult(path=str(source), status="error", error=plain_message(exc), checked_at=now_utc())
         results.append(result)
         if on_result is not None:
             on_result(result)
@@ -236,11 +241,7 @@ def expand_sources(sources: Iterable[str | Path]) -> Iterator[str | Path]:
         if isinstance(source, str) and is_url(source):
             yield source
             continue
-        path = Path(source)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in imaging.IMAGE_SUFFIXES)
-        else:
-            yield path
+        yield from inputs.expand([Path(source)])
 
 
 def _check_file(path: Path, data: bytes, catalog: Catalog | None, index: CatalogIndex | None) -> CheckResult:

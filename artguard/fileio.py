@@ -10,7 +10,9 @@ import contextlib
 import errno
 import json
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,7 +30,7 @@ def atomic_path(target: Path, *, overwrite: bool = True, mode: int | None = None
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{PART_TAG}{os.getpid()}-", suffix=".part", dir=target.parent)
     except OSError as exc:
         raise OutputError(describe_os_error(exc, target.parent)) from exc
     os.close(fd)
@@ -44,6 +46,51 @@ def atomic_path(target: Path, *, overwrite: bool = True, mode: int | None = None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+PART_TAG = "ag"
+# ".NAME.ag<pid>-<random>.part" (and ".NAME.<random>.part" from versions before the pid was in it)
+_PART_NAME = re.compile(r"^\.(?P<name>.+)\.(?:ag(?P<pid>\d+)-[a-z0-9_]{8}|[a-z0-9_]{8})\.part$")
+_LEGACY_PART_AGE_S = 3600
+_PID_PART_AGE_S = 86400  # a live pid that old is another process that reused the number
+
+
+def remove_stale_parts(folder: Path) -> list[Path]:
+    """Delete temp files a killed run left in ``folder`` (``kill -9``, power loss).
+
+    Only ArtGuard's own names are touched: those whose writing process is gone, and
+    pid-less ones from earlier versions once they are an hour old, and any a day old (a
+    run still writing one renames it within seconds). Returns what was removed.
+    """
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _PART_NAME.match(entry.name)
+        if not match or not entry.is_file(follow_symlinks=False):
+            continue
+        pid = match.group("pid")
+        try:
+            age = time.time() - entry.stat(follow_symlinks=False).st_mtime
+            stale = (not _alive(int(pid)) or age > _PID_PART_AGE_S) if pid else age > _LEGACY_PART_AGE_S
+            if stale:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_bytes_atomic(target: Path, data: bytes, *, overwrite: bool = True, mode: int | None = None) -> None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import io
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from artguard.errors import CorruptImage, ImageTooLarge, UnsupportedFormat
+from artguard.errors import CorruptImage, ImageTooLarge, UnsupportedFormat, plain_message
 
 # 200 MP is above any camera or canvas artists post; larger files are decompression bombs.
 MAX_PIXELS = 200_000_000
@@ -48,6 +49,8 @@ def sniff_format(head: bytes) -> str | None:
         return "webp"
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return "tiff"
+    if head[:4] in (b"II+\x00", b"MM\x00+"):
+        return "bigtiff"  # named, so the user hears "unsupported format BIGTIFF", not "not an image"
     if head[4:8] == b"ftyp":
         brand = head[8:12]
         if brand in (b"avif", b"avis"):
@@ -132,11 +135,11 @@ def _open(source: Path | bytes) -> Image.Image:
                 raise ImageTooLarge(f"image is {w}x{h}: over the {MAX_PIXELS // 1_000_000} MP limit")
             return img
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageTooLarge(f"refused as a decompression bomb: {exc}") from exc
+        raise ImageTooLarge(f"the image is over the {MAX_PIXELS // 1_000_000} MP limit (refused as a possible decompression bomb)") from exc
     except UnidentifiedImageError as exc:
         raise UnsupportedFormat("not an image Pillow can read") from exc
-    except OSError as exc:
-        raise CorruptImage(f"cannot read image: {exc}") from exc
+    except (OSError, SyntaxError, ValueError) as exc:  # ValueError: e.g. a PNG text-chunk bomb
+        raise CorruptImage(f"cannot read image: {plain_message(exc, from_parser=True)}") from exc
 
 
 def _finish(img: Image.Image, fmt: str, full_size: tuple[int, int]) -> Decoded:
@@ -190,7 +193,7 @@ def thumbnail(img: Image.Image, max_side: int) -> Image.Image:
         try:
             small = small.reduce(factor)
         except ValueError:  # modes reduce() does not handle (palette, 1-bit)
-            small = to_rgb(small).reduce(factor)
+            small = _reduce_in_strips(small, factor)
     if small.mode not in ("RGB", "L"):
         small = to_rgb(small)
     if max(small.size) > max_side:
@@ -198,6 +201,44 @@ def thumbnail(img: Image.Image, max_side: int) -> Image.Image:
         size = (max(1, round(small.width * scale)), max(1, round(small.height * scale)))
         small = small.resize(size, Image.Resampling.LANCZOS)
     return small.copy() if small is img else small
+
+
+_STRIP_PIXELS = 1 << 22  # ~4 MP a strip
+
+
+def _reduce_in_strips(
+    img: Image.Image, factor: int | tuple[int, int], convert: Callable[[Image.Image], Image.Image] | None = None
+) -> Image.Image:
+    """``convert(img).reduce(factor)`` (default: ``to_rgb``) without a full-size converted
+    copy (4 bytes a pixel: 0.8 GB for a 200 MP palette PNG of a few hundred KB).
+    ``reduce`` averages fx x fy blocks, so strips whose height is a multiple of fy give the
+    same pixels."""
+    convert = convert or to_rgb
+    fx, fy = (factor, factor) if isinstance(factor, int) else factor
+    width, height = img.size
+    rows = max(1, _STRIP_PIXELS // width // fy) * fy
+    out: Image.Image | None = None
+    for top in range(0, height, rows):
+        strip = convert(img.crop((0, top, width, min(height, top + rows)))).reduce((fx, fy))
+        if out is None:
+            out = Image.new(strip.mode, (-(-width // fx), -(-height // fy)))
+        out.paste(strip, (0, top // fy))
+    assert out is not None
+    return out
+
+
+def resize_converted(img: Image.Image, mode: str, size: tuple[int, int]) -> Image.Image:
+    """``img.convert(mode).resize(size, BILINEAR, reducing_gap=2.0)``, pixel for pixel, for
+    a large image without its full-size converted copy: the same integer reduce Pillow
+    does first, done strip by strip, then the same resize of what is left."""
+    width, height = img.size
+    fx, fy = int(width / size[0] / 2.0) or 1, int(height / size[1] / 2.0) or 1
+    if fx == 1 and fy == 1:
+        return img.convert(mode).resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    premultiplied = {"RGBA": "RGBa", "LA": "La"}.get(mode)  # Pillow resizes these premultiplied
+    reduced = _reduce_in_strips(img, (fx, fy), lambda strip: strip.convert(mode).convert(premultiplied or mode))
+    out = reduced.resize(size, Image.Resampling.BILINEAR, box=(0, 0, width / fx, height / fy))
+    return out.convert(mode) if premultiplied else out
 
 
 def resize_max(img: Image.Image, max_side: int | None) -> Image.Image:
@@ -234,8 +275,8 @@ def to_rgb(img: Image.Image) -> Image.Image:
         background = Image.new("RGB", rgba.size, (255, 255, 255))
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
-    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
-        return img.point(lambda v: v / 256).convert("L").convert("RGB")
+    if img.mode in _SIXTEEN_BIT:  # point() does not take I;16B (big-endian TIFFs)
+        return _to_8bit_grey(img).convert("RGB")
     return img.convert("RGB")
 
 

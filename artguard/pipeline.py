@@ -24,6 +24,7 @@ from artguard.errors import ArtGuardError, OutputError
 from artguard.fileio import atomic_path, copy_range, describe_os_error
 from artguard.metadata import ScrubOptions, WritePlan, build_cmi, jpeg_splice, read_metadata, write_metadata
 from artguard.profile import RightsProfile
+from artguard.verify import verify_output
 
 if TYPE_CHECKING:
     from artguard.catalog import Catalog, ImageFacts
@@ -131,9 +132,10 @@ class FileResult:
     note: str | None = None  # why a file was skipped, or what was left out
     preset: str | None = None  # the platform preset this copy was made for
     bytes_written: int = 0
+    detail: str | None = None  # the traceback of an unexpected failure, shown with --debug
 
     def to_json(self) -> dict[str, object]:
-        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None and k != "bytes_written"}
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None and k not in ("bytes_written", "detail")}
 
 
 class _Rendered:
@@ -182,25 +184,35 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
     rendered = _render(src, data, source_format, options, ctx, head_only=head_only)
     if scan is not None:
         rendered.pieces[-1] = scan  # the header's tail is the SOS segment; the scan data follows it on disk
-    with atomic_path(dst) as tmp:
-        written, digest = _write_pieces(tmp, rendered.pieces, dst, hashed=scan is None)
-        result = FileResult(
-            input=str(src),
-            output=str(dst),
-            status="ok",
-            format=rendered.fmt,
-            width=rendered.size[0],
-            height=rendered.size[1],
-            sha256=digest,
-            c2pa_label=rendered.c2pa_label,
-            watermark_id=rendered.watermark_id,
-            note=rendered.note,
-            bytes_written=written,
-        )
-        if options.max_bytes and written > options.max_bytes:
-            result.note = f"{written:,} bytes: over the platform's {options.max_bytes:,}-byte limit even at quality {MIN_FIT_QUALITY}"
-        if ctx.catalog is not None:  # recorded before the rename: no output without its record
-            result.publication_id = _record(src, data, source_format, dst, written, result, rendered, options, ctx)
+    publication_id = None
+    try:
+        with atomic_path(dst) as tmp:
+            written, digest = _write_pieces(tmp, rendered.pieces, dst, hashed=scan is None)
+            verify_output(tmp, rendered.fmt, instance_id=rendered.instance_id, signed=rendered.c2pa_label is not None,
+                          new_pixels=options.changes_pixels(source_format))
+            result = FileResult(
+                input=str(src),
+                output=str(dst),
+                status="ok",
+                format=rendered.fmt,
+                width=rendered.size[0],
+                height=rendered.size[1],
+                sha256=digest,
+                c2pa_label=rendered.c2pa_label,
+                watermark_id=rendered.watermark_id,
+                note=rendered.note,
+                bytes_written=written,
+            )
+            if options.max_bytes and written > options.max_bytes:
+                result.note = f"{written:,} bytes: over the platform's {options.max_bytes:,}-byte limit even at quality {MIN_FIT_QUALITY}"
+            if ctx.catalog is not None:  # recorded before the rename: no output without its record
+                result.publication_id = publication_id = _record(src, data, source_format, dst, written, result, rendered, options, ctx)
+    except Exception:
+        if publication_id is not None and ctx.catalog is not None:
+            ctx.catalog.remove([publication_id])  # the rename failed: no record of an output not written
+        raise
+    if publication_id is not None and ctx.catalog is not None:
+        ctx.catalog.drop_superseded(str(dst.resolve()), publication_id)  # the file they describe is gone
     return result
 
 
@@ -256,6 +268,7 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
                 rendered.note = f"no invisible mark: {exc}"
         encoded = _encode_within(img, out_fmt, options, decoded.icc_profile)
         plan = WritePlan(values={}, scrub=options.scrub, copy_from=data, new_size=img.size)
+        del img, decoded  # free the full-size pixels before metadata and signing copy the encoded bytes
     else:
         size = imaging.probe(data, check_complete=not head_only)
         rendered = _Rendered(data, out_fmt, size, size)
@@ -309,7 +322,7 @@ def _embed_invisible(img: Image.Image, options: EmbedOptions, ctx: RunContext) -
     identity = ctx.need_identity(options.profile)
     image_id = ctx.catalog.next_watermark_image_id() if ctx.catalog is not None else int(uuid.uuid4().int % (1 << 24))
     payload = invisible.make_payload(identity.owner_id, image_id)
-    return image_id, invisible.embed(img, payload, ctx.need_watermark_key())
+    return image_id, invisible.embed(img, payload, ctx.need_watermark_key(), in_place=True)
 
 
 def _sign(rendered: _Rendered, original: bytes, source_format: str, src: Path, options: EmbedOptions, ctx: RunContext) -> None:

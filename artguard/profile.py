@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -219,6 +220,14 @@ def _slug(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", name.strip(), flags=re.UNICODE) or "_"
 
 
+def _stored_name(path: Path) -> str | None:
+    try:
+        name = json.loads(path.read_text(encoding="utf-8")).get("name")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return name if isinstance(name, str) else None
+
+
 class ProfileStore:
     """Profiles as one JSON file each; writes are atomic so a crash never eats a profile."""
 
@@ -227,7 +236,16 @@ class ProfileStore:
         self.folder.mkdir(parents=True, exist_ok=True)
 
     def _path(self, name: str) -> Path:
-        return self.folder / f"{_slug(name)}.json"
+        """Where ``name`` is stored, or where it would be: names that differ only in
+        punctuation ("jane studio", "jane@studio") share a slug, so the second one gets
+        the slug plus a hash of its exact name instead of overwriting the first."""
+        plain = self.folder / f"{_slug(name)}.json"
+        hashed = self.folder / f"{_slug(name)}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:8]}.json"
+        if not plain.exists():
+            return hashed if hashed.exists() else plain
+        if _stored_name(plain) in (name, None):  # None: damaged, so reading it reports why
+            return plain
+        return hashed
 
     def names(self) -> list[str]:
         return sorted(self._load_file(p).name for p in self.folder.glob("*.json"))

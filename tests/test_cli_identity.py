@@ -84,7 +84,7 @@ def test_import_pem_with_separate_key(capsys: pytest.CaptureFixture, tmp_path: P
     key.write_bytes(ext.key_pem())
     code, out, _ = run(capsys, "identity", "import", str(chain), "--key", str(key), "--json")
     assert code == 0 and json.loads(out)["kind"] == "imported"
-    assert stat.S_IMODE((paths.identity_dir() / "signer.key").stat().st_mode) == 0o600
+    assert stat.S_IMODE(load_identity().key_path.stat().st_mode) == 0o600
 
 
 def test_trust_own_ca_makes_signed_files_trusted(capsys: pytest.CaptureFixture) -> None:

@@ -90,10 +90,12 @@ def _mode(path: Path) -> int:
 
 def test_create_writes_private_keys_0600_and_describes_without_secrets() -> None:
     ident = create_identity("Jane Artist", "jane@example.com", "Studio J")
-    folder = paths.identity_dir()
+    folder = ident.key_path.parent
     assert _mode(folder / "signer.key") == 0o600
-    assert _mode(folder / "ca.key") == 0o600
-    assert _mode(folder) == 0o700
+    assert not (folder / "ca.key").exists()  # the CA key is not needed to sign: kept apart
+    (ca_key,) = (paths.home() / "local-ca").glob("*.key")
+    assert _mode(ca_key) == 0o600 and _mode(ca_key.parent) == 0o700
+    assert _mode(paths.identity_dir()) == 0o700
     facts = ident.describe()
     text = json.dumps(facts)
     assert "PRIVATE KEY" not in text and (folder / "signer.key").read_text() not in text
@@ -142,14 +144,14 @@ def test_create_refuses_to_replace_without_overwrite_and_keeps_old_keys() -> Non
         create_identity("Jane Artist")
     second = create_identity("Jane Artist", overwrite=True)
     assert second.fingerprint != first.fingerprint
-    backups = list(paths.identity_dir().glob("replaced-*/signer.key"))
-    assert len(backups) == 1 and _mode(backups[0]) == 0o600
+    kept = [p for p in paths.identity_dir().glob("sets/*/signer.key") if p != second.key_path]
+    assert kept == [first.key_path] and _mode(first.key_path) == 0o600
+    assert load_identity().fingerprint == second.fingerprint
 
 
 @pytest.mark.parametrize("damage", ["chain", "key", "missing-key", "other-key"])
 def test_damaged_identity_gives_a_clear_error(damage: str) -> None:
-    create_identity("Jane Artist")
-    folder = paths.identity_dir()
+    folder = create_identity("Jane Artist").key_path.parent
     if damage == "chain":
         (folder / "chain.pem").write_bytes(b"-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
     elif damage == "key":
@@ -174,8 +176,7 @@ def test_expired_identity_is_refused() -> None:
 
 
 def test_loose_key_mode_is_tightened_on_load() -> None:
-    create_identity("Jane Artist")
-    key = paths.identity_dir() / "signer.key"
+    key = create_identity("Jane Artist").key_path
     os.chmod(key, 0o644)
     load_identity()
     assert _mode(key) == 0o600
@@ -202,7 +203,7 @@ def test_import_encrypted_key_needs_the_right_password(tmp_path: Path) -> None:
         import_identity(chain, key_path=key)
     with pytest.raises(IdentityError, match="wrong password"):
         import_identity(chain, key_path=key, password=b"nope")
-    assert not (paths.identity_dir() / "signer.key").exists()
+    assert not list(paths.identity_dir().rglob("signer.key"))
     ident = import_identity(chain, key_path=key, password=b"s3cret")
     assert ident.fingerprint == ext.leaf.fingerprint(hashes.SHA256()).hex()
 

@@ -113,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         import logging
 
         logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
+    else:
+        _quiet_library_warnings()
     try:
         return int(args.func(args) or 0)
     except ArtGuardError as exc:
@@ -128,3 +130,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+
+
+def _quiet_library_warnings() -> None:
+    """Pillow's warnings about odd files ("Invalid APNG", "Possibly corrupt EXIF data") and
+    libtiff's own stderr messages are not for users: each file's outcome is reported in
+    plain words, and --debug shows them. The environment variable carries the warnings
+    filter into worker processes (which silence libtiff when they start)."""
+    import os
+    import warnings
+
+    from artguard.libquiet import silence_libtiff
+
+    warnings.simplefilter("ignore")
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    silence_libtiff()

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from artguard.catalog import Catalog, ImageFacts, Posting, Publication, to_record
-from artguard.cli.output import add_common, print_json, table
+from artguard.cli.output import add_common, out, print_json, table
 from artguard.errors import ArtGuardError
 from artguard.fileio import atomic_path, describe_os_error
 
@@ -138,11 +138,11 @@ def _show(args: argparse.Namespace) -> int:
     ]
     width = max(len(k) for k, _ in lines)
     for key, value in lines:
-        print(f"{key.ljust(width)}  {value}")
+        out(f"{key.ljust(width)}  {value}")
     print("fields" if pub.fields else "fields        (none)")
     key_width = max((len(k) for k in pub.fields), default=0)
     for key, value in sorted(pub.fields.items()):
-        print(f"  {key.ljust(key_width)}  {value}")
+        out(f"  {key.ljust(key_width)}  {value}")
     return EXIT_OK
 
 
@@ -184,6 +184,6 @@ def _remove(args: argparse.Namespace) -> int:
 
 def _confirm(pubs: list[Publication]) -> bool:
     for pub in pubs:
-        print(f"  {pub.id}  {_when(pub)}  {pub.output.path}")
+        out(f"  {pub.id}  {_when(pub)}  {pub.output.path}")
     answer = input(f"Remove {len(pubs)} publication(s) from the catalog? The files stay. [y/N] ")
     return answer.strip().lower() in ("y", "yes")

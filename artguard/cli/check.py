@@ -15,7 +15,7 @@ from typing import Any
 from artguard.catalog import Catalog
 from artguard.check import CheckResult, check_many
 from artguard.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE
-from artguard.cli.output import add_common, file_error, print_json
+from artguard.cli.output import add_common, file_error, out, print_json
 from artguard.errors import ArtGuardError
 from artguard.metadata import registry
 from artguard.profile import RightsProfile
@@ -120,7 +120,7 @@ def _print_text(result: CheckResult) -> None:
         return
     match = result.match
     if match is None:
-        print(f"{where}: no original in the catalog matches (verdict unknown)")
+        out(f"{where}: no original in the catalog matches (verdict unknown)")
     else:
         pub = match.publication
         what = (
@@ -129,12 +129,12 @@ def _print_text(result: CheckResult) -> None:
             if match.method == "sha256" and match.against == "original"
             else f"matches {pub.output.path} ({words.METHODS.get(match.method, match.method)}"
         )
-        print(f"{where}: {words.verdict_words(result.verdict)[0]} - {what}; published {pub.published_at})")
-        print(f"  {words.strength(match.method, match.confidence, getattr(match, 'strength', None))}")
+        out(f"{where}: {words.verdict_words(result.verdict)[0]} - {what}; published {pub.published_at})")
+        out(f"  {words.strength(match.method, match.confidence, getattr(match, 'strength', None))}")
         for name, state in result.fields.items():
-            print(f"  {registry.label(name):<28} {words.FIELD_STATES.get(state, state)}")
-    print(f"  {'Content Credentials':<28} {words.CREDENTIALS.get(result.c2pa.get('state', 'absent'), ('absent',))[0]}")
+            out(f"  {registry.label(name):<28} {words.FIELD_STATES.get(state, state)}")
+    out(f"  {'Content Credentials':<28} {words.CREDENTIALS.get(result.c2pa.get('state', 'absent'), ('absent',))[0]}")
     if result.match is None and result.carried:
         for name, values in result.carried.items():
             value = "; ".join(registry.human_value(name, v) for v in values.values())
-            print(f"  carries {registry.label(name)}: {plain(value, 100)}")
+            out(f"  carries {registry.label(name)}: {plain(value, 100)}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from artguard import paths, presets
 from artguard.batch import PROTECTED_NOTE, BatchSummary, EmbedJob, Progress, preset_jobs, run_batches
-from artguard.cli.output import add_common, file_error, print_json, usage_error
+from artguard.cli.output import add_common, file_error, print_json, safe, usage_error
 from artguard.cli.profile_flags import add_profile_flags, apply_profile_flags
 from artguard.errors import ArtGuardError
 from artguard.metadata import ScrubOptions
@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="where a preset's crop (e.g. Instagram 4:5) sits: center, top, bottom, left, right, top-left, ... or X,Y fractions (0.3,0.5)",
     )
     p.add_argument("--rename", metavar="TEMPLATE", default="", help="output names from a template: {name} {n} {preset} {date} {suffix}, e.g. {name}-{preset}-{n}")
-    p.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel workers (default: one per core)")
+    p.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel workers (default: one per core, fewer when free memory is short)")
     p.add_argument("--force", action="store_true", help="redo files already up to date; replace existing outputs")
     p.add_argument("--no-catalog", action="store_true", help="do not record outputs in the catalog (no resume, no later matching)")
     add_common(p)
@@ -104,10 +104,15 @@ def run(args: argparse.Namespace) -> int:
     cancel = threading.Event()
 
     def on_event(progress: Progress, result: FileResult) -> None:
-        if result.status == "error":
+        if result.error:  # an error, or the reason a file was skipped (a FIFO, a device)
             if show_bar:
                 sys.stderr.write("\r\x1b[K")
-            file_error(result.input, result.error or "failed")
+            if result.status == "error":
+                file_error(result.input, result.error)
+            else:
+                print(f"{safe(result.input)}: {safe(result.error)}", file=sys.stderr)
+            if args.debug and result.detail:
+                sys.stderr.write(result.detail)
         if show_bar:
             _draw_bar(progress)
 
@@ -134,6 +139,9 @@ def run(args: argparse.Namespace) -> int:
         })
     else:
         print(_summary_text(summary, jobs))
+    if summary.signal is not None:
+        print(f"artguard: stopped by signal {summary.signal}: files in flight were finished, the rest not started", file=sys.stderr)
+        return 128 + summary.signal
     if summary.cancelled:
         return 130
     return summary.exit_code

@@ -1,7 +1,7 @@
 """``artguard identity``: the C2PA signing identity, trust anchors and time-stamp authority.
 
-create [--name --email --org] [--years N] [--force] | import FILE [--key KEY]
-[--password-file F | --password-env VAR] [--force] | show [--json] |
+create [--name --email --org] [--years N] [--password-file F | --password-env VAR]
+[--force] | import FILE [--key KEY] [--password-file F | --password-env VAR] [--force] | show [--json] |
 trust add [FILE | --own] | trust list [--json] | trust remove FINGERPRINT |
 tsa [URL | --off]. Keys and passwords are never printed.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from artguard import provenance
 from artguard.cli import EXIT_OK, EXIT_USAGE
-from artguard.cli.output import add_common, print_json, table
+from artguard.cli.output import add_common, out, print_json, table
 from artguard.errors import ArtGuardError, IdentityError, ProfileError
 from artguard.profile import ProfileStore
 
@@ -31,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.add_argument("--email", default="", help="creator email, put in the certificate")
     create.add_argument("--org", default="", help="organisation or studio")
     create.add_argument("--years", type=int, default=5, help="validity in years (default 5)")
+    _add_password_flags(create, "protect the stored keys with a passphrase read from this file",
+                        "protect the stored keys with a passphrase read from this environment variable")
     create.add_argument("--force", action="store_true", help="replace an existing identity (old files are kept)")
     add_common(create)
     create.set_defaults(func=_create)
@@ -38,9 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp = sub.add_parser("import", help="use an existing certificate chain and key (PEM or PKCS#12)")
     imp.add_argument("file", type=Path, help="PEM chain (may include the key) or .p12/.pfx")
     imp.add_argument("--key", type=Path, help="the private key, when it is not inside FILE")
-    secret = imp.add_mutually_exclusive_group()
-    secret.add_argument("--password-file", type=Path, help="read the password from this file")
-    secret.add_argument("--password-env", metavar="VAR", help="read the password from this environment variable")
+    _add_password_flags(imp, "read the password from this file (the stored key stays protected by it)",
+                        "read the password from this environment variable")
     imp.add_argument("--force", action="store_true", help="replace an existing identity (old files are kept)")
     add_common(imp)
     imp.set_defaults(func=_import)
@@ -73,12 +74,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     tsa.set_defaults(func=_tsa)
 
 
+def _add_password_flags(parser: argparse.ArgumentParser, file_help: str, env_help: str) -> None:
+    secret = parser.add_mutually_exclusive_group()
+    secret.add_argument("--password-file", type=Path, help=file_help)
+    secret.add_argument("--password-env", metavar="VAR", help=env_help)
+
+
 def _create(args: argparse.Namespace) -> int:
     name = args.name or _default_creator()
     if not name:
         print("artguard: error: give --name (no default profile with a creator to take it from)", file=sys.stderr)
         return EXIT_USAGE
-    identity = provenance.create_identity(name, args.email, args.org, years=args.years, overwrite=args.force)
+    identity = provenance.create_identity(
+        name, args.email, args.org, years=args.years, overwrite=args.force, password=_password(args)
+    )
     _print_identity(identity, args.json, "Created a local CA and signing certificate")
     return EXIT_OK
 
@@ -114,7 +123,7 @@ def _password(args: argparse.Namespace) -> bytes | None:
 
 
 def _show(args: argparse.Namespace) -> int:
-    _print_identity(provenance.load_identity(), args.json, "")
+    _print_identity(provenance.load_identity(unlock=False), args.json, "")  # who signs: no passphrase needed
     return EXIT_OK
 
 
@@ -126,7 +135,7 @@ def _print_identity(identity: provenance.Identity, as_json: bool, heading: str) 
     if heading:
         print(f"{heading}.")
     for key, value in facts.items():
-        print(f"  {key.replace('_', ' '):<20} {value}")
+        out(f"  {key.replace('_', ' '):<20} {value}")
 
 
 def _trust_add(args: argparse.Namespace) -> int:
@@ -142,7 +151,7 @@ def _trust_add(args: argparse.Namespace) -> int:
         print_json(added)
     else:
         for anchor in added:
-            print(f"Trusted {anchor['subject']} ({anchor['fingerprint_sha256'][:16]}…)")
+            out(f"Trusted {anchor['subject']} ({anchor['fingerprint_sha256'][:16]}…)")
     return EXIT_OK
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import traceback
 from pathlib import Path
 
+from artguard import inputs
 from artguard.cli import EXIT_FAILED, EXIT_OK
-from artguard.cli.output import add_common, file_error, print_json
-from artguard.errors import ArtGuardError
+from artguard.cli.output import add_common, file_error, print_json, safe
+from artguard.errors import ArtGuardError, UnsupportedFormat, plain_message
 from artguard.inspect import inspect_file
 from artguard.metadata import registry
 
@@ -18,9 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "inspect",
         help="show everything embedded in files",
-        description="With --json: one object for one FILE, a list of objects for several.",
+        description="FILE may be a folder (recursed). With --json: one object for one file, a list of objects for several.",
     )
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE|DIR")
     p.add_argument("--no-watermark", action="store_true", help="skip invisible-watermark detection (faster)")
     add_common(p)
     p.set_defaults(func=run)
@@ -28,22 +30,30 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     reports, failed = [], 0
-    for path in args.files:
+    paths = list(inputs.expand(args.files))
+    for path in paths:
         try:
-            reports.append(inspect_file(path, detect_watermark=not args.no_watermark))
-        except (ArtGuardError, OSError) as exc:
-            if args.debug:
-                raise
+            reason = inputs.special_reason(path)
+            if reason:
+                raise UnsupportedFormat(reason)
+            report = inspect_file(path, detect_watermark=not args.no_watermark)
+        except Exception as exc:  # one file never ends the run; --debug adds the traceback
+            if args.debug and not isinstance(exc, ArtGuardError):
+                traceback.print_exc()
             failed += 1
-            message = str(exc) if isinstance(exc, ArtGuardError) else (exc.strerror or str(exc))
+            message = plain_message(exc)
             file_error(path, message)
             reports.append({"path": str(path), "error": message})
+            continue
+        reports.append(report)
+        if not args.json:
+            print(_text(report))
     if args.json:
-        print_json(reports if len(args.files) > 1 else reports[0])
-    else:
-        for report in reports:
-            if "error" not in report:
-                print(_text(report))
+        single = len(args.files) == 1 and not args.files[0].is_dir() and len(reports) == 1
+        print_json(reports[0] if single else reports)
+    elif not paths:
+        file_error(" ".join(map(str, args.files)), "no image files found")
+        return EXIT_FAILED
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -107,4 +117,4 @@ def _text(report: dict) -> str:
         lines.append(f"    ! {error}")
     mark = report["watermark"]
     lines.append(f"  Invisible watermark: {'id ' + str(mark['id']) if mark.get('id') is not None else 'none found'}")
-    return "\n".join(lines)
+    return "\n".join(safe(line) for line in lines)  # one line per entry: a value cannot add lines

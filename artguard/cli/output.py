@@ -1,8 +1,16 @@
-"""Shared CLI output: JSON documents, per-file error lines, tables."""
+"""Shared CLI output: JSON documents, per-file error lines, tables.
+
+Text meant for a terminal passes through ``safe``: a copy found online chooses its own
+metadata and file name, and control characters (escape sequences, CR, BEL) or bidi
+overrides in them could otherwise rewrite what the user sees ("FAKE: intact" printed
+under the copy's own entry). ``--json`` output is exact (JSON escapes control characters
+itself).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -13,9 +21,29 @@ def print_json(document: Any) -> None:
     sys.stdout.write("\n")
 
 
+# C0/C1 controls, DEL, line/paragraph separators, bidi embeddings/overrides/isolates/marks.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: object) -> str:
+    """``text`` with every character that could move the cursor, recolour or reorder the
+    terminal shown as a visible escape (``\\x1b``, ``\\n``, ``\\u202e``)."""
+    return _UNSAFE.sub(_escape, str(text))
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def out(text: object = "") -> None:
+    """Print one line of text output to stdout, made safe for the terminal."""
+    print(safe(text))
+
+
 def file_error(path: object, message: str) -> None:
     """One line per failed file, on stderr, so stdout stays parseable."""
-    print(f"{path}: error: {message}", file=sys.stderr)
+    print(f"{safe(path)}: error: {safe(message)}", file=sys.stderr)
 
 
 def usage_error(command: str, message: str) -> int:
@@ -25,7 +53,7 @@ def usage_error(command: str, message: str) -> int:
 
 
 def table(rows: Iterable[Sequence[object]], headers: Sequence[str]) -> str:
-    rows = [[("" if c is None else str(c)) for c in row] for row in rows]
+    rows = [[("" if c is None else safe(c)) for c in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(c)) for w, c in zip(widths, row)]

@@ -60,11 +60,16 @@ def _open(source: Path | bytes) -> exiv2.Image:
         image = exiv2.ImageFactory.open(str(source) if isinstance(source, Path) else source)
         image.readMetadata()
     except exiv2.Exiv2Error as exc:
-        message = str(exc)
+        message = _exiv2_message(exc)
         if "unknown image type" in message.lower() or "supported" in message.lower():
             raise UnsupportedFormat(f"metadata engine cannot read this file: {message}") from exc
         raise CorruptImage(f"cannot read metadata: {message}") from exc
     return image
+
+
+def _exiv2_message(exc: exiv2.Exiv2Error) -> str:
+    """exiv2 raises ``(ErrorCode, message)``: the message alone is what a user can read."""
+    return str(exc.args[-1]) if exc.args else "exiv2 error"
 
 
 def _text(datum: exiv2.Metadatum) -> str:
@@ -155,7 +160,7 @@ def _edit(data: bytes, fmt: str, plan: WritePlan) -> bytes:
     try:
         image.writeMetadata()
     except exiv2.Exiv2Error as exc:
-        raise CorruptImage(f"cannot write metadata: {exc}") from exc
+        raise CorruptImage(f"cannot write metadata: {_exiv2_message(exc)}") from exc
     return bytes(image.io().mmap())
 
 

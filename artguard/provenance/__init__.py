@@ -3,7 +3,8 @@
 Public surface (everything else in this package is internal):
 
 - ``Identity``, ``load_identity``, ``create_identity``, ``ensure_identity``,
-  ``import_identity``, ``local_ca_pem``: the creator's certificate chain and key.
+  ``import_identity``, ``local_ca_pem``: the creator's certificate chain and key;
+  ``set_session_password`` and ``KeyLocked`` for a passphrase-protected key.
 - ``sign`` -> ``SignResult``, ``make_thumbnail``: sign final file bytes (the last step of
   ``embed``); ``has_manifest``: a cheap "is there a manifest store" check.
 - ``read_c2pa``: state (trusted/valid/invalid/absent) and a JSON-safe manifest summary.
@@ -14,11 +15,13 @@ Public surface (everything else in this package is internal):
 from artguard.provenance.detect import has_manifest
 from artguard.provenance.identity import (
     Identity,
+    KeyLocked,
     create_identity,
     ensure_identity,
     import_identity,
     load_identity,
     local_ca_pem,
+    set_session_password,
 )
 from artguard.provenance.read import read_c2pa
 from artguard.provenance.sign import SignResult, make_thumbnail, sign
@@ -26,6 +29,7 @@ from artguard.provenance.trust import add_anchors, list_anchors, remove_anchor, 
 
 __all__ = [
     "Identity",
+    "KeyLocked",
     "SignResult",
     "add_anchors",
     "create_identity",
@@ -38,6 +42,7 @@ __all__ = [
     "make_thumbnail",
     "read_c2pa",
     "remove_anchor",
+    "set_session_password",
     "set_tsa_url",
     "sign",
     "tsa_url",

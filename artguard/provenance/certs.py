@@ -118,11 +118,13 @@ def _key_usage(*, cert_sign: bool) -> x509.KeyUsage:
     )
 
 
-def key_pem(key: PrivateKey) -> bytes:
-    """Unencrypted PKCS#8: the file's 0600 mode protects it, so batch signing never prompts."""
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+def key_pem(key: PrivateKey, password: bytes | None = None) -> bytes:
+    """PKCS#8 PEM, encrypted when a password is given (otherwise the file's 0600 mode
+    protects it, so batch signing never prompts)."""
+    encryption = (
+        serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
     )
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
 
 
 def certs_pem(certs: list[x509.Certificate]) -> bytes:
@@ -261,14 +263,16 @@ def check_dates(cert: x509.Certificate, what: str) -> None:
         raise IdentityError(f"{what} is not valid before {cert.not_valid_before_utc:%Y-%m-%d %H:%M} UTC")
 
 
-def signing_alg(key: PrivateKey) -> str:
-    """The C2PA algorithm name for a key (ES256 for the P-256 keys ArtGuard makes)."""
-    if isinstance(key, ec.EllipticCurvePrivateKey):
+def signing_alg(key_or_cert: PrivateKey | x509.Certificate) -> str:
+    """The C2PA algorithm name for a key, or for the key a certificate certifies (ES256 for
+    the P-256 keys ArtGuard makes)."""
+    key = key_or_cert.public_key()
+    if isinstance(key, ec.EllipticCurvePublicKey):
         alg = _EC_ALGS.get(key.curve.name)
         if alg is None:
             raise IdentityError(f"EC curve {key.curve.name} is not one C2PA signs with")
         return alg
-    if isinstance(key, rsa.RSAPrivateKey):
+    if isinstance(key, rsa.RSAPublicKey):
         if key.key_size < 2048:
             raise IdentityError("RSA keys must be at least 2048 bits")
         return "ps256"

@@ -78,7 +78,11 @@ def summarise_store(store: dict[str, Any]) -> dict[str, Any]:
         for f in failures
         if f.get("code") != _UNTRUSTED
     ]
-    state = _STATES.get(store.get("validation_state") or "", "invalid" if errors else "valid")
+    state = _STATES.get(store.get("validation_state") or "")
+    if state is None:  # fail closed: a store that does not say it validated is not "valid"
+        state = "invalid"
+        if not errors:
+            errors.append({"code": "validation.missing", "explanation": "the reader reported no validation state"})
     if label not in manifests:
         if not errors:
             errors.append({"code": "manifest.missing", "explanation": "no active manifest in the store"})
@@ -152,7 +156,7 @@ def _is_own(signature: dict[str, Any]) -> bool:
     if not serial or not exists():
         return False
     try:
-        mine = load_identity()
+        mine = load_identity(unlock=False)
     except IdentityError:
         return False
     return str(mine.serial_number) == str(serial) and mine.name == signature.get("common_name")

@@ -80,7 +80,10 @@ def sign(
     signed = out.getvalue()
     label = active_label(store)
     if not signed or not label or not has_manifest(signed, fmt):
-        raise ArtGuardError("C2PA signing produced no embedded manifest; the file was not written")
+        raise ArtGuardError(
+            "Content Credentials could not be embedded in this file (a multi-page TIFF cannot carry them): "
+            "use --no-c2pa or another --format; the file was not written"
+        )
     return SignResult(signed, label)
 
 

@@ -48,6 +48,7 @@ import numpy as np
 from PIL import Image, ImageChops
 from scipy import ndimage, sparse
 
+from artguard import imaging
 from artguard.errors import ArtGuardError
 from artguard.watermark import ecc
 from artguard.watermark.keys import watermark_key
@@ -180,9 +181,10 @@ def _work_luma(img: Image.Image, size: tuple[int, int]) -> np.ndarray:
     if img.mode == "F":
         small = img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
         return np.asarray(small, dtype=np.float32)
-    if img.mode not in ("L", "LA", "RGB", "RGBA", "CMYK", "RGBX", "YCbCr"):
-        img = img.convert("RGBA" if "transparency" in img.info or "A" in img.mode else "RGB")
-    small = img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    if img.mode not in ("L", "LA", "RGB", "RGBA", "CMYK", "RGBX", "YCbCr"):  # palette, 1-bit: converted strip by strip
+        small = imaging.resize_converted(img, "RGBA" if "transparency" in img.info or "A" in img.mode else "RGB", size)
+    else:
+        small = img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
     if small.mode == "LA":
         small = small.getchannel("L")
     elif small.mode != "L":
@@ -208,10 +210,12 @@ def _check_size(width: int, height: int) -> None:
         )
 
 
-def embed(img: Image.Image, payload: int, key: bytes) -> Image.Image:
-    """Return a copy of ``img`` carrying ``payload``; same size and mode, alpha untouched.
+def embed(img: Image.Image, payload: int, key: bytes, *, in_place: bool = False) -> Image.Image:
+    """Return ``img`` carrying ``payload``; same size and mode, alpha untouched.
 
-    Palette images come back as RGB(A): re-quantising would erase the mark.
+    A copy unless ``in_place`` (then 8-bit images are changed where they are, strip by
+    strip, so a 200 MP image costs no second full-size buffer). Palette images come back
+    as RGB(A): re-quantising would erase the mark.
     """
     if not 0 <= payload < 1 << PAYLOAD_BITS:
         raise ValueError(f"payload must fit in {PAYLOAD_BITS} bits")
@@ -234,19 +238,24 @@ def embed(img: Image.Image, payload: int, key: bytes) -> Image.Image:
     rms = float(np.sqrt(np.mean(delta * delta)))
     if rms > MAX_RMS:
         delta *= MAX_RMS / rms
-    return _apply(img, delta)
+    return _apply(img, delta, in_place=in_place)
 
 
 _EIGHT_BIT = {"L": 1, "LA": 1, "RGB": 3, "RGBA": 3, "RGBX": 3, "CMYK": 3}
 _SIXTEEN_BIT = ("I;16", "I;16L", "I;16B", "I;16N", "I")
 
 
-def _apply(img: Image.Image, delta: np.ndarray) -> Image.Image:
+_STRIP_PIXELS = 1 << 24  # ~16 MP a strip: bounded temporaries whatever the image size
+
+
+def _apply(img: Image.Image, delta: np.ndarray, *, in_place: bool = False) -> Image.Image:
     """Add the working-resolution luma offset, upsampled, to every colour channel.
 
     8-bit modes stay in Pillow (C loops, no full-size numpy copies: ~5x faster at 12 MP);
     the offset is carried as ``delta + 128`` in an 8-bit band and the alpha band gets 128,
-    which the ``offset=-128`` cancels, so alpha is untouched.
+    which the ``offset=-128`` cancels, so alpha is untouched. The offset is upsampled once
+    (one byte a pixel) and added in horizontal strips, so no full-size colour layer or
+    second full-size image exists; pixels are the same as adding it in one go.
     """
     size = img.size
     if img.mode == "P":
@@ -260,12 +269,21 @@ def _apply(img: Image.Image, delta: np.ndarray) -> Image.Image:
     if colour is None:
         return _apply(img.convert("RGB"), delta).convert(img.mode)
     offset = Image.fromarray(np.clip(np.rint(delta) + 128, 0, 255).astype(np.uint8))
-    offset = offset.resize(size, Image.Resampling.BILINEAR)
-    bands = [offset] * colour + [Image.new("L", size, 128)] * (len(img.getbands()) - colour)
-    layer = offset if len(bands) == 1 else Image.merge(img.mode, bands)
-    if img.mode == "CMYK":  # more ink is darker
-        return ImageChops.subtract(img, layer, 1.0, 128)
-    return ImageChops.add(img, layer, 1.0, -128)
+    offset = offset.resize(size, Image.Resampling.BILINEAR)  # one byte a pixel, upsampled once
+    out = img if in_place else img.copy()
+    width, height = size
+    rows = max(1, _STRIP_PIXELS // width)
+    for top in range(0, height, rows):
+        box = (0, top, width, min(height, top + rows))
+        strip = offset.crop(box)
+        bands = [strip] * colour + [Image.new("L", strip.size, 128)] * (len(img.getbands()) - colour)
+        layer = strip if len(bands) == 1 else Image.merge(img.mode, bands)
+        part = out.crop(box)
+        if img.mode == "CMYK":  # more ink is darker
+            out.paste(ImageChops.subtract(part, layer, 1.0, 128), box)
+        else:
+            out.paste(ImageChops.add(part, layer, 1.0, -128), box)
+    return out
 
 
 def _residual(luma: np.ndarray) -> np.ndarray:

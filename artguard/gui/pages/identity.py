@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -55,6 +56,36 @@ def import_identity(path: Path, key: Path | None, password: str, overwrite: bool
     return provenance.import_identity(path, key_path=key, password=password.encode() or None, overwrite=overwrite)
 
 
+def unlock_identity(parent: QWidget) -> bool:
+    """Ask once per session for the passphrase of a protected signing key.
+
+    True when signing can go ahead (no identity yet, not protected, or unlocked); False
+    when the user cancelled. Other identity problems are reported where it is used.
+    """
+    try:
+        if identity_exists():
+            provenance.load_identity()
+        return True
+    except provenance.KeyLocked:
+        pass
+    except ArtGuardError:
+        return True
+    while True:
+        text, ok = QInputDialog.getText(
+            parent, "Unlock signing key", "Passphrase of your signing key (asked once per session):",
+            QLineEdit.EchoMode.Password,
+        )
+        if not ok:
+            return False
+        provenance.set_session_password(text.encode("utf-8"))
+        try:
+            provenance.load_identity()
+            return True
+        except ArtGuardError as exc:
+            provenance.set_session_password(None)
+            QMessageBox.warning(parent, "Unlock signing key", str(exc))
+
+
 class IdentityPage(QWidget):
     theme_changed = Signal(str)
     message = Signal(str)
@@ -94,8 +125,12 @@ class IdentityPage(QWidget):
         self.folder_button = QPushButton("Show data folder")
         self.folder_button.setToolTip("Open the folder holding profiles, identity, catalog and settings")
         self.folder_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.home()))))
+        self.unlock_button = QPushButton("&Unlock key…")
+        self.unlock_button.setToolTip("Enter the passphrase of your signing key for this session")
+        self.unlock_button.clicked.connect(lambda: unlock_identity(self) and self.refresh())
         buttons_row.addWidget(self.create_button)
         buttons_row.addWidget(self.import_button)
+        buttons_row.addWidget(self.unlock_button)
         buttons_row.addStretch(1)
         buttons_row.addWidget(self.folder_button)
         box_layout.addLayout(buttons_row)
@@ -118,9 +153,14 @@ class IdentityPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        locked = False
         try:
             identity = provenance.load_identity()
+        except provenance.KeyLocked:
+            locked = True
+            identity = provenance.load_identity(unlock=False)
         except ArtGuardError as exc:
+            self.unlock_button.setVisible(False)
             exists = identity_exists()
             self.state.setText(f"⚠ {exc}" if exists else "No signing identity yet. Create one (recommended) or import your own certificate.")
             self.state.setStyleSheet(ERROR_STYLE if exists else "")
@@ -128,7 +168,8 @@ class IdentityPage(QWidget):
                 value.setText("–")
             return
         details = identity.describe()
-        self.state.setText("✔ Ready to sign.")
+        self.unlock_button.setVisible(locked)
+        self.state.setText("🔒 Your signing key is protected by a passphrase: unlock it to sign." if locked else "✔ Ready to sign.")
         self.state.setStyleSheet("")
         for key, value in self.values.items():
             text = str(details.get(key, ""))

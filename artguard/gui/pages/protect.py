@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from artguard import paths
 from artguard.batch import PROTECTED_NOTE, BatchSummary, EmbedJob, Progress, preset_jobs
 from artguard.errors import ArtGuardError
+from artguard.gui.pages.identity import unlock_identity
 from artguard.gui.settings import GuiSettings
 from artguard.gui.widgets.file_list import FileList, dropped_paths
 from artguard.gui.widgets.compare_view import CompareView
@@ -430,10 +431,12 @@ class ProtectPage(QWidget):
             include_protected=self.output.include_protected.isChecked(),
         )
         chosen = self.output.chosen_presets()
+        invisible = self.output.invisible_choice()
+        if invisible is None and profile.invisible_watermark:
+            invisible = True
+        if (job.options.sign_c2pa or job.options.invisible or invisible) and not unlock_identity(self):
+            return False
         try:
-            invisible = self.output.invisible_choice()
-            if invisible is None and profile.invisible_watermark:
-                invisible = True
             worker = BatchWorker(preset_jobs(job, chosen, invisible=invisible) if chosen else job)
         except ArtGuardError as exc:
             self._show_problem(str(exc))
