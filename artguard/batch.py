@@ -142,6 +142,15 @@ class EmbedJob:
         peak = PIXEL_JOB_PEAK if pixel_work else LIGHT_JOB_PEAK
         return max(1, min(os.cpu_count() or 1, available_memory() // peak))
 
+    def output_roots(self) -> list[Path]:
+        """Where each input's outputs land (for summaries that name real paths)."""
+        roots: list[Path] = []
+        for item in self.inputs:
+            root = _destination_root(item, Path(self.out_dir))
+            if root not in roots:
+                roots.append(root)
+        return roots
+
 
 PIXEL_JOB_PEAK = 3 << 29  # 1.5 GiB
 LIGHT_JOB_PEAK = 1 << 28  # 256 MiB: metadata, C2PA, reduced decodes
@@ -160,15 +169,6 @@ def available_memory() -> int:
         return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, AttributeError):
         return 1 << 40
-
-    def output_roots(self) -> list[Path]:
-        """Where each input's outputs land (for summaries that name real paths)."""
-        roots: list[Path] = []
-        for item in self.inputs:
-            root = _destination_root(item, Path(self.out_dir))
-            if root not in roots:
-                roots.append(root)
-        return roots
 
 
 TEMPLATE_FIELDS = ("name", "n", "preset", "date", "suffix")
