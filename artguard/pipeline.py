@@ -22,7 +22,7 @@ from PIL import Image
 from artguard import __version__, imaging
 from artguard.errors import ArtGuardError, OutputError
 from artguard.fileio import atomic_path, copy_range, describe_os_error
-from artguard.metadata import ScrubOptions, WritePlan, build_cmi, jpeg_splice, read_metadata, write_metadata
+from artguard.metadata import ScrubOptions, WritePlan, cmi_values, jpeg_splice, read_metadata, registry, write_metadata
 from artguard.profile import RightsProfile
 
 if TYPE_CHECKING:
@@ -117,9 +117,13 @@ class FileResult:
     watermark_id: int | None = None
     publication_id: int | None = None
     bytes_written: int = 0
+    warnings: list[str] = field(default_factory=list)  # per-file problems that did not stop it
 
     def to_json(self) -> dict[str, object]:
-        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None and k != "bytes_written"}
+        return {
+            k: v for k, v in dataclasses.asdict(self).items()
+            if v is not None and k != "bytes_written" and not (k == "warnings" and not v)
+        }
 
 
 class _Rendered:
@@ -137,6 +141,8 @@ class _Rendered:
         self.original_size = original_size
         self.pieces: list[bytes | memoryview | jpeg_splice.ScanData] = []
         self.fields: dict[str, str] = {}
+        self.resolved: dict[str, dict[str, str]] = {}
+        self.warnings: list[str] = []
         self.document_id: str | None = None
         self.instance_id: str | None = None
         self.c2pa_label: str | None = None
@@ -164,7 +170,7 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
         data, scan = jpeg_splice.read_head(src) if head_only else (src.read_bytes(), None)
     except OSError as exc:
         raise ArtGuardError(f"cannot read file: {exc.strerror}") from exc
-    rendered = _render(src, data, source_format, options, ctx, head_only=head_only)
+    rendered = _render(src, dst, data, source_format, options, ctx, head_only=head_only)
     if scan is not None:
         rendered.pieces[-1] = scan  # the header's tail is the SOS segment; the scan data follows it on disk
     with atomic_path(dst) as tmp:
@@ -180,6 +186,7 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
             c2pa_label=rendered.c2pa_label,
             watermark_id=rendered.watermark_id,
             bytes_written=written,
+            warnings=rendered.warnings,
         )
         if ctx.catalog is not None:  # recorded before the rename: no output without its record
             result.publication_id = _record(src, data, source_format, dst, written, result, rendered, options, ctx)
@@ -209,7 +216,10 @@ def _write_pieces(
     return written, digest.hexdigest() if digest is not None else None
 
 
-def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, ctx: RunContext, *, head_only: bool) -> _Rendered:
+def _render(
+    src: Path, dst: Path, data: bytes, source_format: str, options: EmbedOptions, ctx: RunContext, *, head_only: bool
+) -> _Rendered:
+    """Templates (``{filename}`` is the OUTPUT's name) are expanded once, here, for every block."""
     profile = options.profile
     out_fmt = options.output_format(source_format)
     if options.changes_pixels(source_format):
@@ -222,7 +232,7 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
         if profile.watermark.enabled():
             from artguard.watermark.visible import apply_watermark, render_preview
 
-            text = profile.expand(profile.watermark.text, filename=src.name)
+            text = profile.expand(profile.watermark.text, filename=dst.name)
             img = apply_watermark(img, profile.watermark, text=text)
             if needs_thumbs:
                 rendered.thumb = render_preview(rendered.original_thumb, profile.watermark, text=text)
@@ -235,16 +245,19 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
         rendered = _Rendered(data, out_fmt, size, size)
         encoded = data
         plan = WritePlan(values={}, scrub=options.scrub)
+    source_meta = read_metadata(data)
+    rendered.warnings = list(source_meta.warnings)
+    ids = {}
     if options.write_cmi:
-        values = build_cmi(profile, filename=src.name)
-        rendered.document_id = read_metadata(data).get("Xmp.xmpMM.DocumentID") or f"xmp.did:{uuid.uuid4()}"
+        rendered.document_id = source_meta.get("Xmp.xmpMM.DocumentID") or f"xmp.did:{uuid.uuid4()}"
         rendered.instance_id = f"xmp.iid:{uuid.uuid4()}"
-        values["Xmp.xmpMM.DocumentID"] = rendered.document_id
-        values["Xmp.xmpMM.InstanceID"] = rendered.instance_id
-        plan.values = rendered.fields = values
+        ids = {"document_id": rendered.document_id, "instance_id": rendered.instance_id}
+    rendered.resolved = registry.resolve(profile, filename=dst.name, ids=ids)
+    if options.write_cmi:
+        plan.values = rendered.fields = cmi_values(rendered.resolved, out_fmt)
     rendered.pieces = write_metadata(encoded, out_fmt, plan)
     if options.sign_c2pa:
-        _sign(rendered, data, source_format, src, options, ctx)
+        _sign(rendered, data, source_format, dst, options, ctx)
     return rendered
 
 
@@ -257,12 +270,12 @@ def _embed_invisible(img: Image.Image, options: EmbedOptions, ctx: RunContext) -
     return image_id, invisible.embed(img, payload, ctx.need_watermark_key())
 
 
-def _sign(rendered: _Rendered, original: bytes, source_format: str, src: Path, options: EmbedOptions, ctx: RunContext) -> None:
+def _sign(rendered: _Rendered, original: bytes, source_format: str, dst: Path, options: EmbedOptions, ctx: RunContext) -> None:
     from artguard import provenance
 
     identity = ctx.need_identity(options.profile)
     parent = original if provenance.has_manifest(original, source_format) else None
-    title = options.profile.expand(options.profile.title, filename=src.name) or src.name
+    title = rendered.resolved.get("title", {}).get("Xmp.dc.title") or dst.name
     signed = provenance.sign(
         b"".join(rendered.pieces),
         rendered.fmt,
@@ -272,6 +285,7 @@ def _sign(rendered: _Rendered, original: bytes, source_format: str, src: Path, o
         thumbnail_jpeg=imaging.encode(rendered.thumb, "jpeg", quality=80),
         edited=options.changes_pixels(source_format),
         parent=parent,
+        fields=rendered.resolved,
     )
     rendered.pieces = [signed.data]
     rendered.c2pa_label = signed.label

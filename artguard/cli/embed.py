@@ -87,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
             if show_bar:
                 sys.stderr.write("\r\x1b[K")
             file_error(result.input, result.error or "failed")
+        for warning in result.warnings:
+            if show_bar:
+                sys.stderr.write("\r\x1b[K")
+            print(f"{result.input}: warning: {warning}", file=sys.stderr)
         if show_bar:
             _draw_bar(progress)
 
@@ -100,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
             "written": summary.count("ok"),
             "skipped": summary.count("skipped"),
             "failed": summary.count("error"),
+            "warnings": sum(len(r.warnings) for r in summary.results),
             "cancelled": summary.cancelled,
             "elapsed": round(summary.elapsed, 3),
         })

@@ -1,14 +1,15 @@
 """CMI engine: the field table, lossless EXIF/IPTC/XMP read and write, privacy scrub.
 
 Public surface:
-- ``registry``: the one field model (``FIELDS``, ``label``, ``human_value``).
-- ``CMI_FIELDS``, ``build_cmi``, ``field_of``: which profile field lands in which key.
+- ``registry``: the one field model (``FIELDS``, ``resolve``, ``label``, ``human_value``,
+  the AI-use table); every other view of the fields derives from it.
+- ``CMI_FIELDS``, ``build_cmi``, ``cmi_values``, ``field_of``: the keys one output gets.
 - ``read_metadata`` -> ``Metadata`` (exif/iptc/xmp dicts keyed as exiv2 spells them).
 - ``write_metadata(data, fmt, WritePlan)`` -> output pieces; ``ScrubOptions``.
 """
 
 from artguard.metadata.engine import Metadata, WritePlan, read_metadata, write_metadata
-from artguard.metadata.fields import CMI_FIELDS, build_cmi, field_of
+from artguard.metadata.fields import CMI_FIELDS, build_cmi, cmi_values, field_of
 from artguard.metadata import registry
 from artguard.metadata.scrub import ScrubOptions
 
@@ -18,6 +19,7 @@ __all__ = [
     "ScrubOptions",
     "WritePlan",
     "build_cmi",
+    "cmi_values",
     "field_of",
     "read_metadata",
     "registry",
