@@ -65,7 +65,9 @@ def _print_text(result: CheckResult) -> None:
         print(f"{result.path}: {result.verdict} - {what}, confidence {match.confidence:.2f}; "
               f"published {match.publication.published_at})")
         for name, state in result.fields.items():
-            print(f"  {name:<18} {state}")
+            seen = result.field_values.get(name) or {}
+            change = f" (was {seen.get('written')!r}, now {seen.get('found')!r})" if state == "altered" else ""
+            print(f"  {name:<18} {state}{change}")
     print(f"  {'c2pa':<18} {result.c2pa.get('state', 'absent')}")
     if result.match is None and result.carried:
         for name, values in result.carried.items():
