@@ -116,6 +116,11 @@ class Part:
     encode: Callable[[Any], str] | None = None
 
     @property
+    def full_help(self) -> str:
+        """The help text, with the template names when the part is a template."""
+        return f"{self.help} {TEMPLATE_HELP}" if self.template else self.help
+
+    @property
     def dest(self) -> str:
         """The argparse destination of the flag (the attribute; the flag's name when nested)."""
         if "." in self.attr and self.flag:
@@ -162,14 +167,14 @@ _STATUS_WORDS = {"copyrighted": "Copyrighted", "public-domain": "Public domain",
 FIELDS: tuple[Field, ...] = (
     _one("creator", "Creator", "Your name as you want it credited (EXIF Artist, IPTC By-line, XMP dc:creator).",
          ("Exif.Image.Artist", "Iptc.Application2.Byline", "Xmp.dc.creator"), "creator", "--creator"),
-    _one("copyright", "Copyright notice", "The notice written into every file, e.g. © {year} {creator}. " + TEMPLATE_HELP,
+    _one("copyright", "Copyright notice", "The notice written into every file, e.g. © {year} {creator}.",
          ("Exif.Image.Copyright", "Iptc.Application2.Copyright", "Xmp.dc.rights"), "copyright_notice", "--copyright",
          template=True),
     _one("credit", "Credit line", "How publishers should credit you, e.g. 'Jane Doe / janedoe.art'.",
          ("Iptc.Application2.Credit", "Xmp.photoshop.Credit"), "credit_line", "--credit", template=True),
-    _one("title", "Title", "A title for the work. " + TEMPLATE_HELP,
+    _one("title", "Title", "A title for the work.",
          ("Iptc.Application2.ObjectName", "Xmp.dc.title"), "title", "--title", template=True),
-    _one("description", "Description", "A caption or description: what the image shows. " + TEMPLATE_HELP,
+    _one("description", "Description", "A caption or description: what the image shows.",
          ("Exif.Image.ImageDescription", "Iptc.Application2.Caption", "Xmp.dc.description"), "description",
          "--description", input="text", template=True),
     _one("keywords", "Keywords", "Words people search for, separated by commas (IPTC Keywords, XMP dc:subject).",
@@ -178,7 +183,7 @@ FIELDS: tuple[Field, ...] = (
          ("Xmp.xmpRights.Marked",), "copyright_status", "--copyright-status", input="choice",
          choices=tuple((s, _STATUS_WORDS[s]) for s in COPYRIGHT_STATUSES), encode=_marked),
     _one("usage_terms", "Usage terms",
-         "What others may do with the image, in your words, e.g. 'No reuse without permission'. " + TEMPLATE_HELP,
+         "What others may do with the image, in your words, e.g. 'No reuse without permission'.",
          ("Xmp.xmpRights.UsageTerms",), "usage_terms", "--usage-terms", template=True),
     _one("web_statement", "Web statement",
          "A web page stating the rights for your work (shown by many viewers as 'Copyright info').",

@@ -45,7 +45,7 @@ def test_check_copies_shows_verdicts_and_saves_report(window, qtbot, images, mak
 
     page.table.selectRow(1)
     detail = page.detail.toPlainText()
-    assert "Stripped" in detail and "creator" in detail and "✖ stripped" in detail
+    assert "Stripped" in detail and "Creator" in detail and "✖ stripped" in detail  # labels, not code names
     assert "absent" in detail
 
     out = tmp_path / "evidence.html"
