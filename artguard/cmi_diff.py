@@ -100,11 +100,4 @@ def verdict(fields: dict[str, str], pub: Publication, c2pa: dict[str, Any]) -> s
     return "partially-stripped"
 
 
-def carried(values: dict[str, str]) -> dict[str, dict[str, str]]:
-    """The rights fields a copy carries, whatever its origin: field -> {exiv2 key: value}."""
-    found: dict[str, dict[str, str]] = {}
-    for f in registry.FIELDS:
-        present = {k: values[k] for k in f.keys if k in values}
-        if present:
-            found[f.name] = present
-    return found
+carried = registry.carried  # what a copy carries, by field (check reports it for unmatched copies)

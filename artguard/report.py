@@ -16,6 +16,8 @@ from artguard import __version__, imaging, paths
 from artguard.check import CheckResult
 from artguard.errors import ArtGuardError, OutputError
 from artguard.fileio import atomic_path, write_bytes_atomic
+from artguard.metadata import registry
+from artguard.provenance import describe_signer
 
 LEGAL_NOTE = (
     "Copyright management information (CMI) is information conveyed with a work that "
@@ -83,7 +85,8 @@ def _rows(result: CheckResult) -> dict[str, list[tuple[str, str]]]:
     findings = [("State", c2pa.get("state", "absent")), ("Manifest label", c2pa.get("label") or "-")]
     for key in ("signer", "signing_time", "claim_generator", "title"):
         if manifest.get(key):
-            findings.append((key.replace("_", " ").capitalize(), str(manifest[key])))
+            value = describe_signer(manifest[key]) if key == "signer" else str(manifest[key])
+            findings.append((key.replace("_", " ").capitalize(), value))
     for error in c2pa.get("errors") or []:
         findings.append(("Error", error.get("explanation", str(error)) if isinstance(error, dict) else str(error)))
     sections["Content Credentials (C2PA)"] = findings
@@ -93,21 +96,16 @@ def _rows(result: CheckResult) -> dict[str, list[tuple[str, str]]]:
 
 
 def _field_rows(result: CheckResult) -> list[tuple[str, str, str, str]]:
-    """(field, state, written value, value in the copy) for every CMI field written."""
+    """(field, state, written value, value in the copy) for every CMI field written, in words."""
     if result.match is None:
         return []
-    from artguard.metadata import CMI_FIELDS
-
-    written = result.match.publication.fields
-    carried = {k: v for values in result.carried.values() for k, v in values.items()}
     rows = []
     for name, state in result.fields.items():
-        keys = [k for k in CMI_FIELDS[name] if k in written]
-        found = "; ".join(dict.fromkeys(carried[k] for k in keys if k in carried)) or "-"
-        removed = sorted({k.split(".", 1)[0].upper() for k in keys if k not in carried})
-        if found != "-" and removed:  # the value survives in some blocks: say which were removed
-            found += f" (removed from {', '.join(removed)})"
-        rows.append((name, state, "; ".join(dict.fromkeys(written[k] for k in keys)), found))
+        seen = result.field_values.get(name) or {}
+        found = registry.human_value(name, seen["found"]) if seen.get("found") is not None else "-"
+        if found != "-" and seen.get("blocks_lost"):  # the value survives in some blocks: say which were removed
+            found += f" (removed from {', '.join(seen['blocks_lost'])})"
+        rows.append((registry.label(name), state, registry.human_value(name, seen.get("written") or ""), found))
     return rows
 
 

@@ -104,7 +104,6 @@ def run(args: argparse.Namespace) -> int:
             "written": summary.count("ok"),
             "skipped": summary.count("skipped"),
             "failed": summary.count("error"),
-            "warnings": sum(len(r.warnings) for r in summary.results),
             "cancelled": summary.cancelled,
             "elapsed": round(summary.elapsed, 3),
         })

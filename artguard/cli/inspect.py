@@ -8,7 +8,8 @@ from pathlib import Path
 from artguard.cli import EXIT_FAILED, EXIT_OK
 from artguard.cli.output import add_common, file_error, print_json
 from artguard.errors import ArtGuardError
-from artguard.inspect import inspect_file
+from artguard.provenance import describe_signer
+from artguard.inspect import inspect_file, rights_summary
 
 ORDER = 20
 
@@ -48,6 +49,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _text(report: dict) -> str:
     lines = [f"{report['path']}: {report['format'].upper()} {report['width']}x{report['height']}, {report['size']:,} bytes"]
+    for warning in report.get("warnings") or []:
+        lines.append(f"  ! {warning}")
+    rights = rights_summary(report)
+    if rights:
+        lines.append("  Rights:")
+        lines.extend(f"    {label}: {value[:200]}" for label, value in rights)
+    lines.append("  Tags:")
     for group in ("exif", "iptc", "xmp"):
         for key, value in report[group].items():
             lines.append(f"  {key:<48} {value[:100]}")
@@ -56,9 +64,10 @@ def _text(report: dict) -> str:
     manifest = c2pa.get("manifest") or {}
     for label in ("label", "claim_generator", "signer", "signing_time", "title"):
         if manifest.get(label):
-            lines.append(f"    {label}: {manifest[label]}")
+            value = describe_signer(manifest[label]) if label == "signer" else manifest[label]
+            lines.append(f"    {label.replace('_', ' ')}: {value}")
     for error in c2pa.get("errors") or []:
-        lines.append(f"    ! {error}")
+        lines.append(f"    ! {error.get('explanation') or error.get('code') if isinstance(error, dict) else error}")
     mark = report["watermark"]
     lines.append(f"  Invisible watermark: {'id ' + str(mark['id']) if mark.get('id') is not None else 'none found'}")
     return "\n".join(lines)

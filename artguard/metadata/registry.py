@@ -381,6 +381,16 @@ def group(flat: dict[str, str]) -> dict[str, dict[str, str]]:
     return grouped
 
 
+def carried(values: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The rights fields a file carries, whatever its origin: field -> {exiv2 key: value}."""
+    found: dict[str, dict[str, str]] = {}
+    for f in FIELDS:
+        present = {k: values[k] for k in f.keys if k in values}
+        if present:
+            found[f.name] = present
+    return found
+
+
 def cawg_metadata(resolved: dict[str, dict[str, str]]) -> dict[str, Any]:
     """The ``cawg.metadata`` assertion (JSON-LD, XMP property names) from the resolved XMP values.
 

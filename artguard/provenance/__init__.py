@@ -6,7 +6,8 @@ Public surface (everything else in this package is internal):
   ``import_identity``, ``local_ca_pem``: the creator's certificate chain and key.
 - ``sign`` -> ``SignResult``, ``make_thumbnail``: sign final file bytes (the last step of
   ``embed``); ``has_manifest``: a cheap "is there a manifest store" check.
-- ``read_c2pa``: state (trusted/valid/invalid/absent) and a JSON-safe manifest summary.
+- ``read_c2pa``: state (trusted/valid/invalid/absent) and a JSON-safe manifest summary;
+  ``describe_signer``: its signer as "Name (issuer)".
 - ``add_anchors``, ``list_anchors``, ``remove_anchor``, ``tsa_url``, ``set_tsa_url``:
   trust anchors and the optional time-stamp authority.
 """
@@ -20,7 +21,7 @@ from artguard.provenance.identity import (
     load_identity,
     local_ca_pem,
 )
-from artguard.provenance.read import read_c2pa
+from artguard.provenance.read import describe_signer, read_c2pa
 from artguard.provenance.sign import SignResult, make_thumbnail, sign
 from artguard.provenance.trust import add_anchors, list_anchors, remove_anchor, set_tsa_url, tsa_url
 
@@ -29,6 +30,7 @@ __all__ = [
     "SignResult",
     "add_anchors",
     "create_identity",
+    "describe_signer",
     "ensure_identity",
     "has_manifest",
     "import_identity",
