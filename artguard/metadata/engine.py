@@ -272,6 +272,8 @@ def _complete_exif(exif: exiv2.ExifData, fmt: str, has_icc: bool) -> None:
         "Exif.Photo.FlashpixVersion": "48 49 48 48",  # "0100"
         "Exif.Photo.ColorSpace": exiv2.UShortValue(0xFFFF if has_icc else 1),  # uncalibrated / sRGB
     }
+    if fmt == "jpeg":
+        photo["Exif.Photo.ComponentsConfiguration"] = "1 2 3 0"  # Y Cb Cr
     for key, value in photo.items():
         if exif.findKey(exiv2.ExifKey(key)) == exif.end():
             exif[key] = value
