@@ -68,6 +68,7 @@ XMP_NAMESPACES: dict[str, tuple[str, str]] = {
     "iptc": ("Iptc4xmpCore", "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"),
     "iptcExt": ("Iptc4xmpExt", "http://iptc.org/std/Iptc4xmpExt/2008-02-29/"),
     "plus": ("plus", "http://ns.useplus.org/ldf/xmp/1.0/"),
+    "xmpMM": ("xmpMM", "http://ns.adobe.com/xap/1.0/mm/"),
     AI_PREFIX: (AI_PREFIX, AI_NAMESPACE),
 }
 
