@@ -21,8 +21,10 @@ from PIL import Image
 
 from artguard import __version__, imaging
 from artguard.errors import ArtGuardError, OutputError
-from artguard.fileio import atomic_path, copy_range, describe_os_error
-from artguard.metadata import ScrubOptions, WritePlan, cmi_values, jpeg_splice, read_metadata, registry, write_metadata
+from artguard.fileio import atomic_path, copy_range, describe_os_error, write_bytes_atomic
+from artguard.metadata import (
+    ScrubOptions, WritePlan, cmi_values, jpeg_splice, read_metadata, registry, write_metadata, xmp_packet,
+)
 from artguard.profile import RightsProfile
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ class EmbedOptions:
     format: str = "keep"
     quality: int = 90
     max_size: int | None = None
+    sidecar: bool = False  # also write the output's XMP as NAME.xmp beside it (Adobe's convention)
 
     def validate(self) -> None:
         self.profile.validate()
@@ -190,7 +193,14 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
         )
         if ctx.catalog is not None:  # recorded before the rename: no output without its record
             result.publication_id = _record(src, data, source_format, dst, written, result, rendered, options, ctx)
+    if options.sidecar and options.write_cmi:
+        write_bytes_atomic(sidecar_path(dst), xmp_packet(dst).encode("utf-8"))
     return result
+
+
+def sidecar_path(output: Path) -> Path:
+    """NAME.xmp beside NAME.ext, as Bridge, Lightroom and Photo Mechanic look for it."""
+    return output.with_suffix(".xmp")
 
 
 def _write_pieces(

@@ -33,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=OUTPUT_FORMATS, default="keep", help="output format (keep: HEIC/AVIF become JPEG)")
     p.add_argument("--quality", type=int, default=90, help="JPEG/WebP quality 1-100 (default 90)")
     p.add_argument("--max-size", type=int, metavar="PX", help="shrink the long edge to PX (never enlarges)")
+    p.add_argument("--sidecar", action="store_true", help="also write each output's XMP as NAME.xmp beside it")
     p.add_argument("--suffix", default="", help="append to output names (allows OUTDIR = an input folder)")
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel workers (default: one per core)")
     p.add_argument("--force", action="store_true", help="redo files already up to date; replace existing outputs")
@@ -72,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         format=args.format,
         quality=args.quality,
         max_size=args.max_size,
+        sidecar=args.sidecar,
     )
     job = EmbedJob(list(args.inputs), args.output, options, jobs=args.jobs, force=args.force, suffix=args.suffix)
     try:

@@ -4,11 +4,12 @@ Public surface:
 - ``registry``: the one field model (``FIELDS``, ``resolve``, ``label``, ``human_value``,
   the AI-use table); every other view of the fields derives from it.
 - ``CMI_FIELDS``, ``build_cmi``, ``cmi_values``, ``field_of``: the keys one output gets.
-- ``read_metadata`` -> ``Metadata`` (exif/iptc/xmp dicts keyed as exiv2 spells them).
+- ``read_metadata`` -> ``Metadata`` (exif/iptc/xmp dicts keyed as exiv2 spells them, and
+  warnings about what could not be read); ``xmp_packet``: a file's XMP, for sidecars.
 - ``write_metadata(data, fmt, WritePlan)`` -> output pieces; ``ScrubOptions``.
 """
 
-from artguard.metadata.engine import Metadata, WritePlan, read_metadata, write_metadata
+from artguard.metadata.engine import Metadata, WritePlan, read_metadata, write_metadata, xmp_packet
 from artguard.metadata.fields import CMI_FIELDS, build_cmi, cmi_values, field_of
 from artguard.metadata import registry
 from artguard.metadata.scrub import ScrubOptions
@@ -24,4 +25,5 @@ __all__ = [
     "read_metadata",
     "registry",
     "write_metadata",
+    "xmp_packet",
 ]

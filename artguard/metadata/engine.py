@@ -108,6 +108,11 @@ def read_metadata(source: Path | bytes) -> Metadata:
     )
 
 
+def xmp_packet(path: Path) -> str:
+    """A file's XMP packet as written (for a sidecar); "" when it has none."""
+    return _open(path).xmpPacket()
+
+
 def _warnings(image: exiv2.Image) -> list[str]:
     """exiv2 drops an XMP packet it cannot parse without a word: say so."""
     packet = image.xmpPacket()
