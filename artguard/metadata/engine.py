@@ -108,6 +108,17 @@ def read_metadata(source: Path | bytes) -> Metadata:
     )
 
 
+def parse_xmp(packet: bytes) -> dict[str, str]:
+    """An XMP file's properties as exiv2 keys (sidecars, metadata templates); struct and
+    array holders are left out, their members are listed."""
+    if b"<x:xmpmeta" not in packet and b"<rdf:RDF" not in packet:
+        raise CorruptImage("not an XMP file")
+    image = _open(packet)
+    if image.xmpData().empty():
+        raise CorruptImage("no XMP properties could be read (malformed XML?)")
+    return {k: v for k, v in _collect(image.xmpData()).items() if v and not v.startswith('type="')}
+
+
 def xmp_packet(path: Path) -> str:
     """A file's XMP packet as written (for a sidecar); "" when it has none."""
     return _open(path).xmpPacket()

@@ -91,6 +91,24 @@ def _other_constraints(ai_use: AIUse) -> str:
     return plus_terms(ai_use)[1]
 
 
+def _status_from(marked: str) -> str:
+    return {"true": "copyrighted", "false": "public-domain"}.get(marked.strip().lower(), "unknown")
+
+
+def _source_from(uri: str) -> str | None:
+    term = uri.rstrip("/").rsplit("/", 1)[-1]
+    return next((name for name, value in SOURCE_TYPES.items() if value == term), None)
+
+
+def _ai_use_from(uri: str) -> AIUse | None:
+    """The AI-use choice a PLUS term states (None: the term says nothing usable)."""
+    term = uri.removeprefix(PLUS_VOCAB)
+    exact = {value: choice for choice, value in PLUS_EXACT.items()}
+    if term in exact:
+        return AIUse(*exact[term])
+    return AIUse() if term.startswith("DMI-PROHIBITED") else None
+
+
 def _keywords(text: str) -> str:
     """Keywords are typed comma-separated; stored as one text, split where a list is written."""
     return ", ".join(k.strip() for k in text.split(",") if k.strip())
@@ -102,8 +120,9 @@ class Part:
 
     ``attr`` is a RightsProfile attribute (dotted for nested ones, "" when the pipeline
     supplies the value); ``encode`` turns the attribute into the written text ("" writes
-    nothing); ``input`` says how the editor and the CLI take it: line, text (several
-    lines), url, email, choice, ai_use (the AI-use table) or none (not edited).
+    nothing) and ``decode`` back (importing templates: None when the attribute cannot be
+    read back from it); ``input`` says how the editor and the CLI take it: line, text
+    (several lines), url, email, choice, ai_use (the AI-use table) or none (not edited).
     """
 
     attr: str
@@ -115,6 +134,8 @@ class Part:
     template: bool = False
     choices: tuple[tuple[str, str], ...] = ()  # (value, words) for input == "choice"
     encode: Callable[[Any], str] | None = None
+    decode: Callable[[str], Any] | None = None  # written text -> attribute (imports); None: as is
+    lightroom: str = ""  # the Lightroom metadata field id (com.adobe.<id>) carrying the same thing
 
     @property
     def full_help(self) -> str:
@@ -167,33 +188,40 @@ _STATUS_WORDS = {"copyrighted": "Copyrighted", "public-domain": "Public domain",
 
 FIELDS: tuple[Field, ...] = (
     _one("creator", "Creator", "Your name as you want it credited (EXIF Artist, IPTC By-line, XMP dc:creator).",
-         ("Exif.Image.Artist", "Iptc.Application2.Byline", "Xmp.dc.creator"), "creator", "--creator"),
+         ("Exif.Image.Artist", "Iptc.Application2.Byline", "Xmp.dc.creator"), "creator", "--creator",
+         lightroom="creator"),
     _one("copyright", "Copyright notice", "The notice written into every file, e.g. © {year} {creator}.",
          ("Exif.Image.Copyright", "Iptc.Application2.Copyright", "Xmp.dc.rights"), "copyright_notice", "--copyright",
-         template=True),
+         template=True, lightroom="copyright"),
     _one("credit", "Credit line", "How publishers should credit you, e.g. 'Jane Doe / janedoe.art'.",
-         ("Iptc.Application2.Credit", "Xmp.photoshop.Credit"), "credit_line", "--credit", template=True),
+         ("Iptc.Application2.Credit", "Xmp.photoshop.Credit"), "credit_line", "--credit", template=True,
+         lightroom="provider"),
     _one("title", "Title", "A title for the work.",
-         ("Iptc.Application2.ObjectName", "Xmp.dc.title"), "title", "--title", template=True),
+         ("Iptc.Application2.ObjectName", "Xmp.dc.title"), "title", "--title", template=True, lightroom="title"),
     _one("description", "Description", "A caption or description: what the image shows.",
          ("Exif.Image.ImageDescription", "Iptc.Application2.Caption", "Xmp.dc.description"), "description",
-         "--description", input="text", template=True),
+         "--description", input="text", template=True, lightroom="caption"),
     _one("keywords", "Keywords", "Words people search for, separated by commas (IPTC Keywords, XMP dc:subject).",
-         ("Iptc.Application2.Keywords", "Xmp.dc.subject"), "keywords", "--keywords", encode=_keywords),
+         ("Iptc.Application2.Keywords", "Xmp.dc.subject"), "keywords", "--keywords", encode=_keywords,
+         decode=_keywords, lightroom="keywords"),
     _one("copyright_status", "Copyright status", "Whether the work is protected by copyright (XMP xmpRights:Marked).",
          ("Xmp.xmpRights.Marked",), "copyright_status", "--copyright-status", input="choice",
-         choices=tuple((s, _STATUS_WORDS[s]) for s in COPYRIGHT_STATUSES), encode=_marked),
+         choices=tuple((s, _STATUS_WORDS[s]) for s in COPYRIGHT_STATUSES), encode=_marked, decode=_status_from,
+         lightroom="copyrightState"),
     _one("usage_terms", "Usage terms",
          "What others may do with the image, in your words, e.g. 'No reuse without permission'.",
-         ("Xmp.xmpRights.UsageTerms",), "usage_terms", "--usage-terms", template=True),
+         ("Xmp.xmpRights.UsageTerms",), "usage_terms", "--usage-terms", template=True, lightroom="rightsUsageTerms"),
     _one("web_statement", "Web statement",
          "A web page stating the rights for your work (shown by many viewers as 'Copyright info').",
-         ("Xmp.xmpRights.WebStatement",), "web_statement", "--web-statement", input="url"),
+         ("Xmp.xmpRights.WebStatement",), "web_statement", "--web-statement", input="url",
+         lightroom="copyrightInfoURL"),
     Field("contact", "Creator contact", "How to reach the creator (email, web site).", (
         Part("contact_email", (f"{CONTACT}/Iptc4xmpCore:CiEmailWork",), "Contact email",
-             "Where people can reach you about this work.", "--contact-email", input="email"),
+             "Where people can reach you about this work.", "--contact-email", input="email",
+             lightroom="creatorWorkEmail"),
         Part("contact_url", (f"{CONTACT}/Iptc4xmpCore:CiUrlWork",), "Contact website",
-             "Your website or portfolio (http:// or https://).", "--contact-url", input="url"),
+             "Your website or portfolio (http:// or https://).", "--contact-url", input="url",
+             lightroom="creatorWorkWebsite"),
     )),
     Field("licensor", "Licensor", "Who licenses the work, and where to ask.", (
         Part("licensor", (f"{LICENSOR}[1]/plus:LicensorName",), "Licensor",
@@ -204,13 +232,14 @@ FIELDS: tuple[Field, ...] = (
     )),
     Field("data_mining", "AI training and data mining", "Your reservation against machine use of the work.", (
         Part("ai_use", ("Xmp.plus.DataMining",), "AI training and data mining",
-             "The IPTC PLUS DataMining term for your AI-use choice.", input="ai_use", encode=_plus_term),
+             "The IPTC PLUS DataMining term for your AI-use choice.", input="ai_use", encode=_plus_term,
+             decode=_ai_use_from),
         Part("ai_use", ("Xmp.plus.OtherConstraints",), "Other constraints",
              "What exactly is allowed, when no single PLUS term says it.", input="none", encode=_other_constraints),
     ), group="ai"),
     _one("source_type", "How it was made", "Camera, hand-made digital art, AI, ... (IPTC digital source type).",
          ("Xmp.iptcExt.DigitalSourceType",), "source_type", "--source-type", input="choice",
-         choices=tuple(SOURCE_TYPE_LABELS.items()), encode=_source_uri, group="made"),
+         choices=tuple(SOURCE_TYPE_LABELS.items()), encode=_source_uri, decode=_source_from, group="made"),
     Field("ai_disclosure", "AI tools used", "Tool, prompt and seed, for AI-assisted work.", (
         Part("ai_disclosure.tool", (f"Xmp.{AI_PREFIX}.Tool",), "Tool or model",
              "Which AI tool or model made or edited part of the image.", "--ai-tool"),

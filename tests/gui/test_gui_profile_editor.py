@@ -37,3 +37,16 @@ def test_every_registry_part_has_a_row_that_edits_it(qtbot) -> None:
     assert editor.dirty and editor.save()
     saved = store.get(editor.profile().name)
     assert saved.keywords == "Keywords text" and saved.ai_disclosure.seed == "Seed text"
+
+
+def test_import_a_lightroom_preset_from_the_editor(qtbot) -> None:
+    from pathlib import Path
+
+    editor = ProfileEditor(ProfileStore())
+    qtbot.addWidget(editor)
+    assert editor.import_from(Path(__file__).parents[1] / "data" / "jane-copyright.lrtemplate")
+    assert editor.combo.currentText() == "Jane 2026"
+    assert editor.fields["creator"].text() == "Jane Doe" and editor.fields["credit_line"].text() == "Jane Doe Studio"
+    assert "com.adobe.headline" in editor.status.text()
+    assert not editor.import_from(Path(__file__).parents[1] / "data" / "jane-copyright.lrtemplate")  # exists
+    assert "already exists" in editor.status.text()

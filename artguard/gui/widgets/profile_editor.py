@@ -84,7 +84,8 @@ class ProfileEditor(QWidget):
         for text, tip, slot in (
             ("New…", "Create a new profile from this one", self.new_profile),
             ("Delete", "Delete this profile", self.delete_profile),
-            ("Import…", "Add a profile from a .json file", self.import_profile),
+            ("Import…", "Add a profile from a .json file, an XMP metadata template or a Lightroom preset",
+             self.import_profile),
             ("Export…", "Save this profile as a .json file to share or back up", self.export_profile),
         ):
             button = QPushButton(text)
@@ -298,14 +299,34 @@ class ProfileEditor(QWidget):
             self.reload(select=self.store.names()[0])
 
     def import_profile(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import profile", str(Path.home()), "Profiles (*.json)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import profile", str(Path.home()),
+            "Profiles and metadata templates (*.json *.xmp *.lrtemplate);;ArtGuard profiles (*.json);;"
+            "XMP templates from Bridge or Photo Mechanic (*.xmp);;Lightroom metadata presets (*.lrtemplate)",
+        )
         if path:
-            try:
-                profile = self.store.import_file(Path(path))
-            except ArtGuardError as exc:
-                self._show(f"⚠ {exc}", error=True)
-                return
-            self.reload(select=profile.name)
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> bool:
+        """Add a profile from a JSON profile or another tool's metadata template."""
+        from artguard.metadata.templates import TEMPLATE_SUFFIXES, import_template
+
+        try:
+            if path.suffix.lower() in TEMPLATE_SUFFIXES:
+                imported = import_template(path)
+                profile = imported.profile
+                if self.store.exists(profile.name):
+                    raise ArtGuardError(f"a profile named “{profile.name}” already exists")
+                self.store.save(profile)
+            else:
+                imported, profile = None, self.store.import_file(path)
+        except ArtGuardError as exc:
+            self._show(f"⚠ {exc}", error=True)
+            return False
+        self.reload(select=profile.name)
+        if imported is not None and imported.skipped:
+            self._show(f"✔ Imported “{profile.name}”. Not rights fields ArtGuard writes, skipped: {', '.join(imported.skipped)}")
+        return True
 
     def export_profile(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export profile", str(Path.home() / f"{self._name}.json"), "Profiles (*.json)")
