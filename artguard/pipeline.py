@@ -48,6 +48,8 @@ class EmbedOptions:
     quality: int = 90
     max_size: int | None = None
     sidecar: bool = False  # also write the output's XMP as NAME.xmp beside it (Adobe's convention)
+    # Per-image values (embed --metadata-csv): resolved input path -> CSV column -> value.
+    overrides: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def validate(self) -> None:
         self.profile.validate()
@@ -64,6 +66,15 @@ class EmbedOptions:
         if self.format != "keep":
             return self.format
         return "jpeg" if source_format in imaging.CONVERTED_FORMATS else source_format
+
+    def profile_for(self, src: Path) -> RightsProfile:
+        """The profile for one input: the job's, with its CSV row's values over it."""
+        row = self.overrides.get(str(Path(src).resolve()))
+        if not row:
+            return self.profile
+        from artguard.metadata.csv_table import apply_row
+
+        return apply_row(self.profile, row)
 
     def changes_pixels(self, source_format: str) -> bool:
         return bool(
@@ -230,7 +241,7 @@ def _render(
     src: Path, dst: Path, data: bytes, source_format: str, options: EmbedOptions, ctx: RunContext, *, head_only: bool
 ) -> _Rendered:
     """Templates (``{filename}`` is the OUTPUT's name) are expanded once, here, for every block."""
-    profile = options.profile
+    profile = options.profile_for(src)
     out_fmt = options.output_format(source_format)
     if options.changes_pixels(source_format):
         decoded = imaging.decode(data)
@@ -267,7 +278,7 @@ def _render(
         plan.values = rendered.fields = cmi_values(rendered.resolved, out_fmt)
     rendered.pieces = write_metadata(encoded, out_fmt, plan)
     if options.sign_c2pa:
-        _sign(rendered, data, source_format, dst, options, ctx)
+        _sign(rendered, data, source_format, dst, profile, options, ctx)
     return rendered
 
 
@@ -280,7 +291,10 @@ def _embed_invisible(img: Image.Image, options: EmbedOptions, ctx: RunContext) -
     return image_id, invisible.embed(img, payload, ctx.need_watermark_key())
 
 
-def _sign(rendered: _Rendered, original: bytes, source_format: str, dst: Path, options: EmbedOptions, ctx: RunContext) -> None:
+def _sign(
+    rendered: _Rendered, original: bytes, source_format: str, dst: Path, profile: RightsProfile,
+    options: EmbedOptions, ctx: RunContext,
+) -> None:
     from artguard import provenance
 
     identity = ctx.need_identity(options.profile)
@@ -289,7 +303,7 @@ def _sign(rendered: _Rendered, original: bytes, source_format: str, dst: Path, o
     signed = provenance.sign(
         b"".join(rendered.pieces),
         rendered.fmt,
-        options.profile,
+        profile,
         identity,
         title=title,
         thumbnail_jpeg=imaging.encode(rendered.thumb, "jpeg", quality=80),

@@ -34,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quality", type=int, default=90, help="JPEG/WebP quality 1-100 (default 90)")
     p.add_argument("--max-size", type=int, metavar="PX", help="shrink the long edge to PX (never enlarges)")
     p.add_argument("--sidecar", action="store_true", help="also write each output's XMP as NAME.xmp beside it")
+    p.add_argument("--metadata-csv", type=Path, metavar="FILE",
+                   help="per-image values over the profile: a 'file' column (name or relative path) and one "
+                        "column per field, as `inspect --csv` writes them")
     p.add_argument("--suffix", default="", help="append to output names (allows OUTDIR = an input folder)")
     p.add_argument("--jobs", type=int, default=0, metavar="N", help="parallel workers (default: one per core)")
     p.add_argument("--force", action="store_true", help="redo files already up to date; replace existing outputs")
@@ -64,6 +67,13 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_cmi and not profile.creator:
         print("artguard: error: no creator: pass --creator NAME or use --profile (see `artguard profile create`)", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        overrides, csv_problems = _metadata_table(args, profile)
+    except ArtGuardError as exc:
+        print(f"artguard: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for problem in csv_problems:
+        print(f"artguard: warning: {args.metadata_csv}: {problem}", file=sys.stderr)
     options = EmbedOptions(
         profile=profile,
         write_cmi=not args.no_cmi,
@@ -74,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
         quality=args.quality,
         max_size=args.max_size,
         sidecar=args.sidecar,
+        overrides=overrides,
     )
     job = EmbedJob(list(args.inputs), args.output, options, jobs=args.jobs, force=args.force, suffix=args.suffix)
     try:
@@ -107,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
             "skipped": summary.count("skipped"),
             "failed": summary.count("error"),
             "cancelled": summary.cancelled,
+            **({"csv_problems": csv_problems} if csv_problems else {}),
             "elapsed": round(summary.elapsed, 3),
         })
     else:
@@ -118,6 +130,25 @@ def run(args: argparse.Namespace) -> int:
     if summary.cancelled:
         return 130
     return summary.exit_code
+
+
+def _metadata_table(args: argparse.Namespace, profile: RightsProfile) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """The --metadata-csv rows matched to the inputs; every row is checked before any work."""
+    if args.metadata_csv is None:
+        return {}, []
+    from artguard.batch import iter_inputs
+    from artguard.metadata.csv_table import apply_row, read_table
+
+    table = read_table(args.metadata_csv, iter_inputs(args.inputs, skip_dir=args.output))
+    bad = []
+    for src, row in table.rows.items():
+        try:
+            apply_row(profile, row)
+        except ArtGuardError as exc:
+            bad.append(f"{Path(src).name}: {exc}")
+    if bad:
+        raise ArtGuardError(f"{args.metadata_csv}: " + "; ".join(bad))
+    return table.rows, table.problems
 
 
 def _draw_bar(p: Progress) -> None:

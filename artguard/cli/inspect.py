@@ -22,6 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--no-watermark", action="store_true", help="skip invisible-watermark detection (faster)")
+    p.add_argument("--csv", action="store_true",
+                   help="print the rights fields as CSV, one row per file (the shape `embed --metadata-csv` reads)")
     add_common(p)
     p.set_defaults(func=run)
 
@@ -38,7 +40,13 @@ def run(args: argparse.Namespace) -> int:
             message = str(exc) if isinstance(exc, ArtGuardError) else (exc.strerror or str(exc))
             file_error(path, message)
             reports.append({"path": str(path), "error": message})
-    if args.json:
+    if args.csv:
+        import sys
+
+        from artguard.metadata.csv_table import write_table
+
+        write_table(sys.stdout, [r for r in reports if "error" not in r])
+    elif args.json:
         print_json(reports if len(args.files) > 1 else reports[0])
     else:
         for report in reports:
