@@ -6,6 +6,7 @@ the header splice so the scan data is copied once and never re-encoded.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,6 +162,9 @@ def _edit(data: bytes, fmt: str, plan: WritePlan) -> bytes:
         if fmt != "webp":
             image.setIptcData(origin.iptcData())
     exif, iptc, xmp = image.exifData(), image.iptcData(), image.xmpData()
+    if plan.copy_from is not None and fmt != "tiff":
+        for key in [d.key() for d in exif if d.key() in _TIFF_STRUCTURE]:
+            _erase_all(exif, key)
     for container in (exif, iptc, xmp):
         doomed = [d.key() for d in container if plan.scrub.removes(d.key())]
         for key in doomed:
@@ -188,7 +192,48 @@ def _edit(data: bytes, fmt: str, plan: WritePlan) -> bytes:
         image.writeMetadata()
     except exiv2.Exiv2Error as exc:
         raise CorruptImage(f"cannot write metadata: {exc}") from exc
-    return bytes(image.io().mmap())
+    result = bytes(image.io().mmap())
+    return _refresh_iptc_digest(result) if fmt == "jpeg" else result
+
+
+# A TIFF's IFD0 describes its own image data; copied into another format's EXIF these
+# tags describe nothing (ExifTool: "not allowed in JPEG"), and the ICC profile, IPTC and
+# XMP they may hold travel in that format's own blocks.
+_TIFF_STRUCTURE = frozenset(f"Exif.Image.{tag}" for tag in (
+    "ImageWidth", "ImageLength", "BitsPerSample", "Compression", "PhotometricInterpretation", "FillOrder",
+    "StripOffsets", "SamplesPerPixel", "RowsPerStrip", "StripByteCounts", "PlanarConfiguration",
+    "TileWidth", "TileLength", "TileOffsets", "TileByteCounts", "SampleFormat", "Predictor", "ExtraSamples",
+    "SubIFDs", "InterColorProfile", "IPTCNAA", "ImageResources", "XMLPacket",
+))
+_APP13, _PHOTOSHOP = 0xED, b"Photoshop 3.0\x00"
+_IPTC_RESOURCE, _DIGEST_RESOURCE = 0x0404, 0x0425
+
+
+def _refresh_iptc_digest(jpeg: bytes) -> bytes:
+    """Make Photoshop's IPTCDigest (MD5 of the IPTC block) current after the IPTC changed.
+
+    exiv2 leaves the old digest; Adobe's apps and ExifTool then take the IPTC for one
+    edited behind the XMP's back ("IPTCDigest is not current").
+    """
+    out = bytearray(jpeg)
+    for marker, pos, length in jpeg_splice.segments(jpeg):
+        start = pos + 4 + len(_PHOTOSHOP)
+        if marker != _APP13 or jpeg[pos + 4:start] != _PHOTOSHOP:
+            continue
+        resources: dict[int, tuple[int, int]] = {}
+        cursor, end = start, pos + 2 + length
+        while cursor + 12 <= end and jpeg[cursor:cursor + 4] == b"8BIM":
+            resource = int.from_bytes(jpeg[cursor + 4:cursor + 6], "big")
+            name_len = jpeg[cursor + 6]
+            size_at = cursor + 6 + name_len + 1 + ((name_len + 1) & 1)  # Pascal name, padded to even
+            size = int.from_bytes(jpeg[size_at:size_at + 4], "big")
+            resources[resource] = (size_at + 4, size)
+            cursor = size_at + 4 + size + (size & 1)
+        if _IPTC_RESOURCE in resources and resources.get(_DIGEST_RESOURCE, (0, 0))[1] == 16:
+            at, size = resources[_IPTC_RESOURCE]
+            digest_at = resources[_DIGEST_RESOURCE][0]
+            out[digest_at:digest_at + 16] = hashlib.md5(jpeg[at:at + size]).digest()
+    return bytes(out)
 
 
 def _erase_all(container, key: str) -> None:
