@@ -7,6 +7,9 @@ Public surface:
 - ``read_metadata`` -> ``Metadata`` (exif/iptc/xmp dicts keyed as exiv2 spells them, and
   warnings about what could not be read); ``xmp_packet``: a file's XMP, for sidecars.
 - ``write_metadata(data, fmt, WritePlan)`` -> output pieces; ``ScrubOptions``.
+- ``templates.import_template``: a profile from a Bridge / Photo Mechanic XMP template or
+  a Lightroom ``.lrtemplate`` (imported on demand by ``profile import`` and the GUI).
+- ``csv_table``: per-image values (``embed --metadata-csv``, ``inspect --csv``).
 """
 
 from artguard.metadata.engine import Metadata, WritePlan, read_metadata, write_metadata, xmp_packet
