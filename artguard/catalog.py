@@ -137,7 +137,7 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+def _migrate_fields_by_name(conn: sqlite3.Connection) -> None:
     """Fields are stored by registry name ({"creator": {key: value}}), not as a flat key map;
     WebP outputs lose the IPTC keys recorded for them (WebP carries no IPTC, so a
     byte-identical copy checked against them looked stripped)."""
@@ -154,7 +154,7 @@ def _fields_json(grouped: dict[str, dict[str, str]]) -> str:
     return json.dumps(grouped, ensure_ascii=False, sort_keys=True)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_fields_by_name]
 
 _IMAGE_COLS = ("path", "size", "width", "height", "format", "sha256", "phash")
 _PUB_COLS = (

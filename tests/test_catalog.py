@@ -230,7 +230,7 @@ def test_a_catalog_inherited_across_fork_reopens_in_the_child(cat, pair):
 def test_file_is_wal_and_versioned(cat):
     with sqlite3.connect(cat.path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == catalog_mod.schema_version() == 2
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == catalog_mod.schema_version() == len(catalog_mod.MIGRATIONS)
 
 
 def test_watermark_ids_increase_persist_and_wrap(tmp_path):
@@ -258,7 +258,7 @@ def test_older_layout_is_backed_up_then_migrated(tmp_path):
         assert raw.execute("SELECT note FROM legacy").fetchall() == [("kept",)]
         assert raw.execute("PRAGMA user_version").fetchone()[0] == 0
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == catalog_mod.schema_version()
     assert not (tmp_path / "fresh.sqlite3.v0.bak").exists()
     Catalog(tmp_path / "fresh.sqlite3").close()  # a brand-new file has nothing to back up
     assert not (tmp_path / "fresh.sqlite3.v0.bak").exists()
@@ -281,6 +281,7 @@ def test_no_migration_without_a_backup(tmp_path):
 def test_a_new_migration_runs_on_old_files_and_keeps_data(tmp_path, pair, monkeypatch):
     original, output = pair
     path = tmp_path / "c.sqlite3"
+    base = catalog_mod.schema_version()
     with Catalog(path) as cat:
         pub_id = cat.add(publication(original, output))
 
@@ -291,10 +292,10 @@ def test_a_new_migration_runs_on_old_files_and_keeps_data(tmp_path, pair, monkey
     with Catalog(path) as cat:
         assert cat.get(pub_id).output.sha256 == hashlib.sha256(output.read_bytes()).hexdigest()
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == base + 1
         assert "note" in [r[1] for r in raw.execute("PRAGMA table_info(publication)")]
-    with sqlite3.connect(tmp_path / "c.sqlite3.v2.bak") as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+    with sqlite3.connect(tmp_path / f"c.sqlite3.v{base}.bak") as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == base
         assert raw.execute("SELECT id FROM publication").fetchall() == [(pub_id,)]
 
 
@@ -313,7 +314,7 @@ def test_a_failing_migration_leaves_the_file_untouched(tmp_path, pair, monkeypat
         Catalog(path)
     monkeypatch.undo()
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == catalog_mod.schema_version()
         assert "half_done" not in [r[1] for r in raw.execute("PRAGMA table_info(publication)")]
     with Catalog(path) as cat:
         assert cat.get(pub_id).id == pub_id
@@ -329,9 +330,10 @@ def test_version_1_fields_are_regrouped_by_name_and_webp_loses_iptc(tmp_path, pa
     with Catalog(path) as cat:
         jpeg_id = cat.add(publication(original, output, 1, fields=flat))
         webp_id = cat.add(publication(original, webp, 2, fields=flat))
-    with sqlite3.connect(path) as raw:  # back to the version-1 layout: flat JSON
+    before = catalog_mod.MIGRATIONS.index(catalog_mod._migrate_fields_by_name)
+    with sqlite3.connect(path) as raw:  # back to the layout before the registry: flat JSON
         raw.execute("UPDATE publication SET fields = ?", (json.dumps(flat),))
-        raw.execute("PRAGMA user_version = 1")
+        raw.execute(f"PRAGMA user_version = {before}")
     with Catalog(path) as cat:
         assert cat.get(jpeg_id).fields == flat
         assert cat.get(webp_id).fields == {k: v for k, v in flat.items() if not k.startswith("Iptc.")}
@@ -340,7 +342,7 @@ def test_version_1_fields_are_regrouped_by_name_and_webp_loses_iptc(tmp_path, pa
         stored = json.loads(raw.execute("SELECT fields FROM publication WHERE id = ?", (jpeg_id,)).fetchone()[0])
         assert stored["creator"] == {k: "Zoë" for k in ("Xmp.dc.creator", "Iptc.Application2.Byline", "Exif.Image.Artist")}
         assert stored["instance_id"] == {"Xmp.xmpMM.InstanceID": "xmp.iid:1"}
-    with sqlite3.connect(tmp_path / "c.sqlite3.v1.bak") as raw:
+    with sqlite3.connect(tmp_path / f"c.sqlite3.v{before}.bak") as raw:
         assert json.loads(raw.execute("SELECT fields FROM publication LIMIT 1").fetchone()[0]) == flat
 
 
@@ -403,7 +405,7 @@ def test_export_csv_and_json_read_back(cat, pair, make_image):
     buf = io.StringIO()
     assert cat.export("json", buf) == 2
     doc = json.loads(buf.getvalue())
-    assert doc["schema_version"] == 2
+    assert doc["schema_version"] == catalog_mod.schema_version()
     first, second = doc["publications"]
     assert first["output"]["sha256"] == hashlib.sha256(output.read_bytes()).hexdigest()
     assert second["output"]["format"] == "webp" and second["output"]["width"] == 40
