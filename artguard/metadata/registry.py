@@ -8,9 +8,11 @@ Everything else is derived from this table:
 - the profile attributes the CLI flags (`cli/profile_flags.py`) and the GUI profile
   editor rows (`gui/widgets/profile_editor.py`) edit;
 - `resolve()`: the profile's values, templates expanded once per output, as key -> value
-  per field; the writer (`fields.build_cmi`), the C2PA `cawg.metadata` assertion
+  per field; the writer (`fields.cmi_values`), the C2PA `cawg.metadata` assertion
   (`cawg_metadata`), the catalog record and the check comparison all use that one result;
 - which blocks a format carries (`BLOCKS`: WebP has no IPTC);
+- reading other tools' values back (`Part.decode`, `Part.lightroom`): XMP / Lightroom
+  template import and the per-image CSV (`templates.py`, `csv_table.py`);
 - the AI-use table (`AI_USES`, `plus_terms`, `training_mining`): one mapping from the
   profile's choice to IPTC PLUS DataMining and to every CAWG training-and-data-mining entry.
 
