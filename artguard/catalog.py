@@ -36,6 +36,7 @@ import numpy as np
 
 from artguard import paths
 from artguard.errors import ArtGuardError
+from artguard.metadata import registry
 
 # The invisible watermark's image-id field holds 24 bits; 0 is never handed out because
 # a blank or failed decode tends to read as all zeros.
@@ -68,7 +69,7 @@ class Publication:
     original: ImageFacts
     output: ImageFacts
     profile_name: str
-    fields: dict[str, str]  # CMI written: exiv2 key -> value
+    fields: dict[str, str]  # CMI written: exiv2 key -> value (stored grouped by registry field name)
     document_id: str | None  # xmpMM:DocumentID
     instance_id: str | None  # xmpMM:InstanceID
     c2pa_label: str | None
@@ -164,7 +165,26 @@ def _migrate_add_posting(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_add_posting]
+
+
+def _migrate_fields_by_name(conn: sqlite3.Connection) -> None:
+    """Fields are stored by registry name ({"creator": {key: value}}), not as a flat key map;
+    WebP outputs lose the IPTC keys recorded for them (WebP carries no IPTC, so a
+    byte-identical copy checked against them looked stripped)."""
+    rows = conn.execute("SELECT id, out_format, fields FROM publication").fetchall()
+    for pub_id, out_format, text in rows:
+        flat = json.loads(text or "{}")
+        grouped = registry.group(flat)
+        if out_format in registry.BLOCKS:
+            grouped = registry.for_format(grouped, out_format)
+        conn.execute("UPDATE publication SET fields = ? WHERE id = ?", (_fields_json(grouped), pub_id))
+
+
+def _fields_json(grouped: dict[str, dict[str, str]]) -> str:
+    return json.dumps(grouped, ensure_ascii=False, sort_keys=True)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_fields_by_name, _migrate_add_posting]
 
 _IMAGE_COLS = ("path", "size", "width", "height", "format", "sha256", "phash")
 _PUB_COLS = (
@@ -174,7 +194,7 @@ _PUB_COLS = (
     *(f"out_{c}" for c in _IMAGE_COLS),
 )
 _SELECT = (
-    "SELECT " + ", ".join(f"p.{c}" for c in _PUB_COLS) + ", f.original, f.output "
+    "SELECT " + ", ".join(f"p.{c}" for c in _PUB_COLS) + ", f.original AS orig_fingerprint, f.output AS out_fingerprint "
     "FROM publication p LEFT JOIN fingerprint f ON f.pub_id = p.id"
 )
 _NEWEST_FIRST = " ORDER BY p.published_at DESC, p.id DESC"
@@ -205,30 +225,33 @@ def _image_values(img: ImageFacts) -> tuple[Any, ...]:
 def _row_values(pub: Publication) -> tuple[Any, ...]:
     return (
         pub.published_at, pub.profile_name, pub.settings_hash, pub.document_id, pub.instance_id,
-        pub.c2pa_label, pub.watermark_id, json.dumps(pub.fields, ensure_ascii=False, sort_keys=True),
+        pub.c2pa_label, pub.watermark_id, _fields_json(registry.group(pub.fields)),
         *_image_values(pub.original), *_image_values(pub.output),
     )
 
 
-def _image_from(row: Sequence[Any], start: int, fingerprint: bytes | None) -> ImageFacts:
-    path, size, width, height, fmt, sha, phash = row[start:start + 7]
-    return ImageFacts(path, size, width, height, fmt, sha, phash & _U64_MASK, bytes(fingerprint or b""))
+def _image_from(row: sqlite3.Row, prefix: str) -> ImageFacts:
+    return ImageFacts(
+        row[f"{prefix}_path"], row[f"{prefix}_size"], row[f"{prefix}_width"], row[f"{prefix}_height"],
+        row[f"{prefix}_format"], row[f"{prefix}_sha256"], row[f"{prefix}_phash"] & _U64_MASK,
+        bytes(row[f"{prefix}_fingerprint"] or b""),
+    )
 
 
-def _publication_from(row: Sequence[Any]) -> Publication:
-    n = len(_PUB_COLS)
+def _publication_from(row: sqlite3.Row) -> Publication:
+    """Columns by name: a column added by a later migration never shifts the others."""
     return Publication(
-        original=_image_from(row, 9, row[n]),
-        output=_image_from(row, 16, row[n + 1]),
-        profile_name=row[2],
-        fields=json.loads(row[8]),
-        document_id=row[4],
-        instance_id=row[5],
-        c2pa_label=row[6],
-        watermark_id=row[7],
-        settings_hash=row[3],
-        published_at=row[1],
-        id=row[0],
+        original=_image_from(row, "orig"),
+        output=_image_from(row, "out"),
+        profile_name=row["profile_name"],
+        fields=registry.flatten(json.loads(row["fields"])),
+        document_id=row["document_id"],
+        instance_id=row["instance_id"],
+        c2pa_label=row["c2pa_label"],
+        watermark_id=row["watermark_id"],
+        settings_hash=row["settings_hash"],
+        published_at=row["published_at"],
+        id=row["id"],
     )
 
 
@@ -436,10 +459,15 @@ class Catalog:
         return result
 
     def _query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Publication]:
-        conn = self._reader()
         with _translated(self.path):
-            rows = conn.execute(sql, params).fetchall()
+            rows = self._rows(sql, params).fetchall()
         return [_publication_from(r) for r in rows]
+
+    def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        """A cursor whose rows are read by column name."""
+        cursor = self._reader().cursor()
+        cursor.row_factory = sqlite3.Row
+        return cursor.execute(sql, params)
 
     # -- writing
 
@@ -610,15 +638,14 @@ class Catalog:
         where = (
             " WHERE p.orig_path LIKE :pat ESCAPE '\\' OR p.out_path LIKE :pat ESCAPE '\\'"
             " OR p.profile_name LIKE :pat ESCAPE '\\' OR p.published_at LIKE :pat ESCAPE '\\'"
-            " OR EXISTS (SELECT 1 FROM json_each(p.fields) j WHERE j.value LIKE :pat ESCAPE '\\')"
+            " OR EXISTS (SELECT 1 FROM json_tree(p.fields) j WHERE j.type = 'text' AND j.value LIKE :pat ESCAPE '\\')"
         )
         return where, {"pat": _like(search)}
 
     def iter_all(self) -> Iterator[Publication]:
         """Every publication, oldest first, streamed (exports of big catalogs stay small in memory)."""
-        conn = self._reader()
         with _translated(self.path):
-            cursor = conn.execute(_SELECT + " ORDER BY p.id")
+            cursor = self._rows(_SELECT + " ORDER BY p.id")
             while rows := cursor.fetchmany(500):
                 yield from (_publication_from(r) for r in rows)
 

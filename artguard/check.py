@@ -22,7 +22,7 @@ import numpy as np
 
 from artguard import fingerprint, imaging, inputs, webpage
 from artguard.catalog import Catalog, Publication
-from artguard.cmi_diff import carried, compare_fields, verdict
+from artguard.cmi_diff import carried, compare_fields, field_values, verdict
 from artguard.errors import ArtGuardError, CorruptImage, UnsupportedFormat, plain_message
 from artguard.fetch import download, is_url, local_name, now_utc
 from artguard.inspect import inspect_file
@@ -70,6 +70,7 @@ class CheckResult:
     match: Match | None = None
     c2pa: dict[str, Any] = field(default_factory=lambda: {"state": "absent", "manifest": None})
     fields: dict[str, str] = field(default_factory=dict)
+    field_values: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> written / found
     carried: dict[str, dict[str, str]] = field(default_factory=dict)
     watermark: dict[str, Any] = field(default_factory=lambda: {"id": None})
     verdict: str = "unknown"
@@ -88,6 +89,7 @@ class CheckResult:
             match=self.match.to_json() if self.match else None,
             c2pa={k: v for k, v in self.c2pa.items() if k in ("state", "label", "manifest", "errors")},
             fields=self.fields,
+            field_values=self.field_values,
             verdict=self.verdict,
             carried=self.carried,
             watermark=self.watermark,
@@ -272,6 +274,7 @@ def _check_file(path: Path, data: bytes, catalog: Catalog | None, index: Catalog
     result.match = _identify(catalog, index, sha, copy_values, facts, query)
     if result.match is not None:
         result.fields = compare_fields(result.match.publication.fields, copy_values)
+        result.field_values = field_values(result.match.publication.fields, copy_values)
         result.verdict = verdict(result.fields, result.match.publication, result.c2pa)
     return result
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from artguard import imaging
 from artguard.errors import ArtGuardError
-from artguard.metadata import read_metadata
+from artguard.metadata import read_metadata, registry
 
 
 def inspect_file(path: Path, *, detect_watermark: bool = True) -> dict[str, Any]:
@@ -22,7 +22,7 @@ def inspect_file(path: Path, *, detect_watermark: bool = True) -> dict[str, Any]
     meta = read_metadata(data)
     reduced = imaging.decode_reduced(data, 1024)
     width, height = reduced.original_size
-    return {
+    report = {
         "path": str(path),
         "format": fmt,
         "width": width,
@@ -34,6 +34,32 @@ def inspect_file(path: Path, *, detect_watermark: bool = True) -> dict[str, Any]
         "c2pa": _c2pa(data, fmt),
         "watermark": _watermark(data) if detect_watermark else {"id": None},
     }
+    if meta.warnings:
+        report["warnings"] = meta.warnings
+    return report
+
+
+def rights_summary(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) per rights field the file carries, in words a person reads.
+
+    A field whose blocks disagree shows each distinct value; the C2PA manifest adds its
+    signer and its AI-use entries ("AI training: not allowed").
+    """
+    values = {**report["exif"], **report["iptc"], **report["xmp"]}
+    rows = []
+    for name, found in registry.carried(values).items():
+        words = " | ".join(dict.fromkeys(registry.human_value(name, v) for v in found.values()))
+        rows.append((registry.summary_label(name), words))
+    manifest = (report.get("c2pa") or {}).get("manifest") or {}
+    if manifest:
+        from artguard.provenance import describe_signer
+
+        rows.append(("Content Credentials signed by", describe_signer(manifest.get("signer"))))
+        for assertion in manifest.get("assertions") or []:
+            if str(assertion.get("label", "")).startswith("cawg.training-mining"):
+                for line in registry.human_training_mining((assertion.get("data") or {}).get("entries") or {}):
+                    rows.append(("AI use (Content Credentials)", line))
+    return rows
 
 
 def _c2pa(data: bytes, fmt: str) -> dict[str, Any]:

@@ -21,8 +21,10 @@ from PIL import Image
 
 from artguard import __version__, imaging
 from artguard.errors import ArtGuardError, OutputError
-from artguard.fileio import atomic_path, copy_range, describe_os_error
-from artguard.metadata import ScrubOptions, WritePlan, build_cmi, jpeg_splice, read_metadata, write_metadata
+from artguard.fileio import atomic_path, copy_range, describe_os_error, write_bytes_atomic
+from artguard.metadata import (
+    ScrubOptions, WritePlan, cmi_values, jpeg_splice, read_metadata, registry, write_metadata, xmp_packet,
+)
 from artguard.profile import RightsProfile
 from artguard.verify import verify_output
 
@@ -50,6 +52,9 @@ class EmbedOptions:
     crop_aspect: tuple[int, int] | None = None  # (w, h): crop to this shape before resizing
     crop_centre: tuple[float, float] = (0.5, 0.5)  # where the crop box sits (image fractions)
     max_bytes: int | None = None  # a platform's upload limit: JPEG/WebP quality is lowered to fit
+    sidecar: bool = False  # also write the output's XMP as NAME.xmp beside it (Adobe's convention)
+    # Per-image values (embed --metadata-csv): resolved input path -> CSV column -> value.
+    overrides: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def validate(self) -> None:
         self.profile.validate()
@@ -68,6 +73,15 @@ class EmbedOptions:
         if self.format != "keep":
             return self.format
         return "jpeg" if source_format in imaging.CONVERTED_FORMATS else source_format
+
+    def profile_for(self, src: Path) -> RightsProfile:
+        """The profile for one input: the job's, with its CSV row's values over it."""
+        row = self.overrides.get(str(Path(src).resolve()))
+        if not row:
+            return self.profile
+        from artguard.metadata.csv_table import apply_row
+
+        return apply_row(self.profile, row)
 
     def changes_pixels(self, source_format: str) -> bool:
         return bool(
@@ -133,9 +147,13 @@ class FileResult:
     preset: str | None = None  # the platform preset this copy was made for
     bytes_written: int = 0
     detail: str | None = None  # the traceback of an unexpected failure, shown with --debug
+    warnings: list[str] = field(default_factory=list)  # per-file problems that did not stop it
 
     def to_json(self) -> dict[str, object]:
-        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None and k not in ("bytes_written", "detail")}
+        return {
+            k: v for k, v in dataclasses.asdict(self).items()
+            if v is not None and k not in ("bytes_written", "detail") and not (k == "warnings" and not v)
+        }
 
 
 class _Rendered:
@@ -153,6 +171,8 @@ class _Rendered:
         self.original_size = original_size
         self.pieces: list[bytes | memoryview | jpeg_splice.ScanData] = []
         self.fields: dict[str, str] = {}
+        self.resolved: dict[str, dict[str, str]] = {}
+        self.warnings: list[str] = []
         self.document_id: str | None = None
         self.instance_id: str | None = None
         self.c2pa_label: str | None = None
@@ -181,7 +201,7 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
         data, scan = jpeg_splice.read_head(src) if head_only else (src.read_bytes(), None)
     except OSError as exc:
         raise ArtGuardError(f"cannot read file: {exc.strerror}") from exc
-    rendered = _render(src, data, source_format, options, ctx, head_only=head_only)
+    rendered = _render(src, dst, data, source_format, options, ctx, head_only=head_only)
     if scan is not None:
         rendered.pieces[-1] = scan  # the header's tail is the SOS segment; the scan data follows it on disk
     publication_id = None
@@ -202,6 +222,7 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
                 watermark_id=rendered.watermark_id,
                 note=rendered.note,
                 bytes_written=written,
+                warnings=rendered.warnings,
             )
             if options.max_bytes and written > options.max_bytes:
                 result.note = f"{written:,} bytes: over the platform's {options.max_bytes:,}-byte limit even at quality {MIN_FIT_QUALITY}"
@@ -213,7 +234,14 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
         raise
     if publication_id is not None and ctx.catalog is not None:
         ctx.catalog.drop_superseded(str(dst.resolve()), publication_id)  # the file they describe is gone
+    if options.sidecar and options.write_cmi:
+        write_bytes_atomic(sidecar_path(dst), xmp_packet(dst).encode("utf-8"))
     return result
+
+
+def sidecar_path(output: Path) -> Path:
+    """NAME.xmp beside NAME.ext, as Bridge, Lightroom and Photo Mechanic look for it."""
+    return output.with_suffix(".xmp")
 
 
 def _write_pieces(
@@ -239,8 +267,11 @@ def _write_pieces(
     return written, digest.hexdigest() if digest is not None else None
 
 
-def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, ctx: RunContext, *, head_only: bool) -> _Rendered:
-    profile = options.profile
+def _render(
+    src: Path, dst: Path, data: bytes, source_format: str, options: EmbedOptions, ctx: RunContext, *, head_only: bool
+) -> _Rendered:
+    """Templates (``{filename}`` is the OUTPUT's name) are expanded once, here, for every block."""
+    profile = options.profile_for(src)
     out_fmt = options.output_format(source_format)
     if options.changes_pixels(source_format):
         decoded = imaging.decode(data)
@@ -255,7 +286,7 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
         if profile.watermark.enabled():
             from artguard.watermark.visible import apply_watermark, render_preview
 
-            text = profile.expand(profile.watermark.text, filename=src.name)
+            text = profile.expand(profile.watermark.text, filename=dst.name)
             img = apply_watermark(img, profile.watermark, text=text)
             if needs_thumbs:
                 rendered.thumb = render_preview(rendered.thumb, profile.watermark, text=text)
@@ -274,16 +305,19 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
         rendered = _Rendered(data, out_fmt, size, size)
         encoded = data
         plan = WritePlan(values={}, scrub=options.scrub)
+    source_meta = read_metadata(data)
+    rendered.warnings = list(source_meta.warnings)
+    ids = {}
     if options.write_cmi:
-        values = build_cmi(profile, filename=src.name)
-        rendered.document_id = read_metadata(data).get("Xmp.xmpMM.DocumentID") or f"xmp.did:{uuid.uuid4()}"
+        rendered.document_id = source_meta.get("Xmp.xmpMM.DocumentID") or f"xmp.did:{uuid.uuid4()}"
         rendered.instance_id = f"xmp.iid:{uuid.uuid4()}"
-        values["Xmp.xmpMM.DocumentID"] = rendered.document_id
-        values["Xmp.xmpMM.InstanceID"] = rendered.instance_id
-        plan.values = rendered.fields = values
+        ids = {"document_id": rendered.document_id, "instance_id": rendered.instance_id}
+    rendered.resolved = registry.resolve(profile, filename=dst.name, ids=ids)
+    if options.write_cmi:
+        plan.values = rendered.fields = cmi_values(rendered.resolved, out_fmt)
     rendered.pieces = write_metadata(encoded, out_fmt, plan)
     if options.sign_c2pa:
-        _sign(rendered, data, source_format, src, options, ctx)
+        _sign(rendered, data, source_format, dst, profile, options, ctx)
     return rendered
 
 
@@ -325,21 +359,25 @@ def _embed_invisible(img: Image.Image, options: EmbedOptions, ctx: RunContext) -
     return image_id, invisible.embed(img, payload, ctx.need_watermark_key(), in_place=True)
 
 
-def _sign(rendered: _Rendered, original: bytes, source_format: str, src: Path, options: EmbedOptions, ctx: RunContext) -> None:
+def _sign(
+    rendered: _Rendered, original: bytes, source_format: str, dst: Path, profile: RightsProfile,
+    options: EmbedOptions, ctx: RunContext,
+) -> None:
     from artguard import provenance
 
     identity = ctx.need_identity(options.profile)
     parent = original if provenance.has_manifest(original, source_format) else None
-    title = options.profile.expand(options.profile.title, filename=src.name) or src.name
+    title = rendered.resolved.get("title", {}).get("Xmp.dc.title") or dst.name
     signed = provenance.sign(
         b"".join(rendered.pieces),
         rendered.fmt,
-        options.profile,
+        profile,
         identity,
         title=title,
         thumbnail_jpeg=imaging.encode(rendered.thumb, "jpeg", quality=80),
         edited=options.changes_pixels(source_format),
         parent=parent,
+        fields=rendered.resolved,
     )
     rendered.pieces = [signed.data]
     rendered.c2pa_label = signed.label

@@ -55,7 +55,8 @@ _NAME_RE = re.compile(r"^[\w][\w .@+-]{0,63}$", re.UNICODE)
 
 @dataclass
 class AIUse:
-    """Consent for machine use (CAWG training-and-data-mining); False means notAllowed."""
+    """Consent for machine use; False reserves the use. ``metadata.registry``'s AI-use table
+    maps it to IPTC PLUS DataMining and to each CAWG training-and-data-mining entry."""
 
     ai_training: bool = False
     ai_generative_training: bool = False
@@ -68,18 +69,6 @@ class AIUse:
 
     def any_reserved(self) -> bool:
         return not all(dataclasses.astuple(self))
-
-    def iptc_data_mining(self) -> str:
-        """The IPTC PLUS DataMining term that best states this consent."""
-        if not self.any_reserved():
-            return "DMI-ALLOWED"
-        if not self.data_mining:
-            return "DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING"
-        if not self.ai_training:
-            return "DMI-PROHIBITED-AIMLTRAINING"
-        if not self.ai_generative_training:
-            return "DMI-PROHIBITED-GENAIMLTRAINING"
-        return "DMI-SEE-CONSTRAINT"
 
 
 @dataclass
@@ -140,6 +129,7 @@ class RightsProfile:
     credit_line: str = ""
     title: str = ""
     description: str = ""
+    keywords: str = ""  # comma-separated
     usage_terms: str = ""
     licensor: str = ""
     licensing_url: str = ""

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Set up everything ArtGuard needs on a fresh Linux machine, idempotently:
 # system libraries (Qt's xcb platform plugin, exiftool as the tests' second reader,
-# poppler-utils and chromium to render reports in tests), a virtual environment in .venv, ArtGuard and its
-# Python dependencies (pyproject.toml). Safe to run again; it only adds what is missing.
+# poppler-utils and chromium to render reports in tests, Node.js for the independent C2PA
+# reader the tests use), a virtual environment in .venv, ArtGuard and its Python
+# dependencies (pyproject.toml), and @trustnxt/c2pa-ts from tests/c2pa_ts's lockfile.
+# Safe to run again; it only adds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +13,7 @@ SYSTEM_PACKAGES=(
   libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
   libegl1 libgl1 libfontconfig1 libdbus-1-3
   libimage-exiftool-perl poppler-utils xvfb xauth
-  chromium
+  chromium nodejs npm
 )
 
 install_system_packages() {
@@ -39,3 +41,9 @@ PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
+
+# The independent TypeScript C2PA reader the tests validate manifests with (pinned by
+# tests/c2pa_ts/package-lock.json; no install scripts needed).
+if command -v npm >/dev/null 2>&1 && [ ! -d tests/c2pa_ts/node_modules/@trustnxt/c2pa-ts ]; then
+  npm ci --prefix tests/c2pa_ts --ignore-scripts --no-audit --no-fund --loglevel=error
+fi

@@ -65,3 +65,20 @@ def exiftool_read(path: Path, *tags: str) -> dict:
     args = ["exiftool", "-json", "-G1", "-charset", "iptc=UTF8", *[f"-{t}" for t in tags], str(path)]
     out = subprocess.run(args, capture_output=True, check=True, text=True).stdout
     return json.loads(out)[0]
+
+
+_C2PA_TS_CODES = pytest.StashKey[list]()
+
+
+@pytest.fixture
+def c2pa_ts_log(request: pytest.FixtureRequest) -> list:
+    """Lines the independent C2PA reader's tests report; printed in the run's summary."""
+    return request.config.stash.setdefault(_C2PA_TS_CODES, [])
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    lines = config.stash.get(_C2PA_TS_CODES, [])
+    if lines:
+        terminalreporter.section("@trustnxt/c2pa-ts validation codes")
+        for line in lines:
+            terminalreporter.write_line(line)

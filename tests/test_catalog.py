@@ -320,6 +320,32 @@ def test_a_failing_migration_leaves_the_file_untouched(tmp_path, pair, monkeypat
         assert cat.get(pub_id).id == pub_id
 
 
+def test_version_1_fields_are_regrouped_by_name_and_webp_loses_iptc(tmp_path, pair, make_image):
+    """A catalog written before the field registry: flat key maps, IPTC recorded for WebP."""
+    original, output = pair
+    webp = make_image("out/w.webp", 40, 30, seed=4)
+    path = tmp_path / "c.sqlite3"
+    flat = {"Xmp.dc.creator": "Zoë", "Iptc.Application2.Byline": "Zoë", "Exif.Image.Artist": "Zoë",
+            "Xmp.xmpMM.InstanceID": "xmp.iid:1"}
+    with Catalog(path) as cat:
+        jpeg_id = cat.add(publication(original, output, 1, fields=flat))
+        webp_id = cat.add(publication(original, webp, 2, fields=flat))
+    before = catalog_mod.MIGRATIONS.index(catalog_mod._migrate_fields_by_name)
+    with sqlite3.connect(path) as raw:  # back to the layout before the registry: flat JSON
+        raw.execute("UPDATE publication SET fields = ?", (json.dumps(flat),))
+        raw.execute(f"PRAGMA user_version = {before}")
+    with Catalog(path) as cat:
+        assert cat.get(jpeg_id).fields == flat
+        assert cat.get(webp_id).fields == {k: v for k, v in flat.items() if not k.startswith("Iptc.")}
+        assert [p.id for p in cat.list(search="Zoë")] == [webp_id, jpeg_id]
+    with sqlite3.connect(path) as raw:
+        stored = json.loads(raw.execute("SELECT fields FROM publication WHERE id = ?", (jpeg_id,)).fetchone()[0])
+        assert stored["creator"] == {k: "Zoë" for k in ("Xmp.dc.creator", "Iptc.Application2.Byline", "Exif.Image.Artist")}
+        assert stored["instance_id"] == {"Xmp.xmpMM.InstanceID": "xmp.iid:1"}
+    with sqlite3.connect(tmp_path / f"c.sqlite3.v{before}.bak") as raw:
+        assert json.loads(raw.execute("SELECT fields FROM publication LIMIT 1").fetchone()[0]) == flat
+
+
 def test_newer_schema_is_refused(tmp_path):
     path = tmp_path / "c.sqlite3"
     Catalog(path).close()

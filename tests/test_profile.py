@@ -14,11 +14,13 @@ from artguard.profile import ProfileStore, RightsProfile
 
 
 def test_defaults_reserve_ai_training_and_data_mining() -> None:
+    from artguard.metadata.registry import plus_terms
+
     profile = RightsProfile(creator="Zoë")
     assert profile.ai_use.any_reserved()
-    assert profile.ai_use.iptc_data_mining() == "DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING"
+    assert plus_terms(profile.ai_use) == ("DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING", "")
     profile.ai_use.allow_all()
-    assert profile.ai_use.iptc_data_mining() == "DMI-ALLOWED"
+    assert plus_terms(profile.ai_use) == ("DMI-ALLOWED", "")
 
 
 def test_templates_expand_known_names_and_keep_unknown_braces() -> None:

@@ -80,12 +80,16 @@ def test_round_trip_each_format(fmt: str) -> None:
     entries = assertion(report, "cawg.training-mining")["entries"]
     assert {k: v["use"] for k, v in entries.items()} == {
         "cawg.ai_training": "notAllowed", "cawg.ai_generative_training": "notAllowed",
-        "cawg.ai_inference": "notAllowed", "cawg.data_mining": "notAllowed",
+        "cawg.ai_inference": "notAllowed", "cawg.data_mining": "constrained",  # search indexing only, as in XMP
     }
-    work = assertion(report, "stds.schema-org.CreativeWork")
-    assert work["author"][0]["name"] == "Jane Artist"
-    assert work["copyrightNotice"] == f"© {dt.date.today().year} Jane Artist"
-    assert work["url"] == "https://jane.example/rights"
+    labels = [a["label"] for a in report["manifest"]["assertions"]]
+    assert "stds.schema-org.CreativeWork" not in labels  # deprecated in c2pa-rs since 0.59
+    work = assertion(report, "cawg.metadata")
+    assert work["dc:creator"] == ["Jane Artist"]
+    assert work["dc:rights"] == f"© {dt.date.today().year} Jane Artist"
+    assert work["xmpRights:WebStatement"] == "https://jane.example/rights"
+    assert work["plus:DataMining"].endswith("DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING")
+    assert work["@context"]["dc"] == "http://purl.org/dc/elements/1.1/"
     json.dumps(report)  # JSON-safe
 
 
@@ -171,14 +175,20 @@ def test_input_with_a_manifest_becomes_the_parent_ingredient() -> None:
         assert set(json.loads(reader.json())["manifests"]) == {first.label, second.label}
 
 
-def test_allowed_ai_uses_are_stated_and_a_licence_constrains_them() -> None:
+def test_allowed_ai_uses_are_stated_and_agree_with_the_xmp_term() -> None:
     allowed = dataclasses.replace(PROFILE, ai_use=AIUse(ai_inference=True, data_mining=True))
-    entries = assertion(read_c2pa(signed("png", profile=allowed).data), "cawg.training-mining")["entries"]
-    assert entries["cawg.ai_inference"]["use"] == "allowed"
+    report = read_c2pa(signed("png", profile=allowed).data)
+    entries = assertion(report, "cawg.training-mining")["entries"]
+    assert entries["cawg.ai_inference"]["use"] == "allowed" and entries["cawg.data_mining"]["use"] == "allowed"
     assert entries["cawg.ai_training"]["use"] == "notAllowed"
-    licensed = dataclasses.replace(allowed, licensing_url="https://jane.example/licence")
-    entries = assertion(read_c2pa(signed("png", profile=licensed).data), "cawg.training-mining")["entries"]
-    assert entries["cawg.data_mining"] == {"use": "constrained", "constraint_info": "https://jane.example/licence"}
+    assert assertion(report, "cawg.metadata")["plus:DataMining"].endswith("DMI-PROHIBITED-AIMLTRAINING")
+    everything = AIUse()
+    everything.allow_all()
+    licensed = dataclasses.replace(PROFILE, ai_use=everything, licensing_url="https://jane.example/licence")
+    report = read_c2pa(signed("png", profile=licensed).data)
+    entries = assertion(report, "cawg.training-mining")["entries"]
+    assert {v["use"] for v in entries.values()} == {"allowed"}  # a licence URL is not a constraint
+    assert assertion(report, "cawg.metadata")["plus:DataMining"].endswith("DMI-ALLOWED")
 
 
 def test_ai_generated_work_discloses_its_source_and_tool() -> None:

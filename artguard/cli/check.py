@@ -132,7 +132,9 @@ def _print_text(result: CheckResult) -> None:
         out(f"{where}: {words.verdict_words(result.verdict)[0]} - {what}; published {pub.published_at})")
         out(f"  {words.strength(match.method, match.confidence, getattr(match, 'strength', None))}")
         for name, state in result.fields.items():
-            out(f"  {registry.label(name):<28} {words.FIELD_STATES.get(state, state)}")
+            seen = result.field_values.get(name) or {}
+            change = f" (was {plain(seen.get('written'), 100)!r}, now {plain(seen.get('found'), 100)!r})" if state == "altered" else ""
+            out(f"  {registry.label(name):<28} {words.FIELD_STATES.get(state, state)}{change}")
     out(f"  {'Content Credentials':<28} {words.CREDENTIALS.get(result.c2pa.get('state', 'absent'), ('absent',))[0]}")
     if result.match is None and result.carried:
         for name, values in result.carried.items():

@@ -40,6 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=OUTPUT_FORMATS, default="keep", help="output format (keep: HEIC/AVIF become JPEG)")
     p.add_argument("--quality", type=int, default=90, help="JPEG/WebP quality 1-100 (default 90)")
     p.add_argument("--max-size", type=int, metavar="PX", help="shrink the long edge to PX (never enlarges)")
+    p.add_argument("--sidecar", action="store_true", help="also write each output's XMP as NAME.xmp beside it")
+    p.add_argument("--metadata-csv", type=Path, metavar="FILE",
+                   help="per-image values over the profile: a 'file' column (name or relative path) and one "
+                        "column per field, as `inspect --csv` writes them")
     p.add_argument("--suffix", default="", help="append to output names, e.g. --suffix -web (allows writing beside the originals)")
     p.add_argument("--include-protected", action="store_true", help="also protect files that are ArtGuard outputs already (skipped by default)")
     p.add_argument(
@@ -76,6 +80,12 @@ def run(args: argparse.Namespace) -> int:
         return usage_error("embed", str(exc))
     if not args.no_cmi and not profile.creator:
         return usage_error("embed", "no creator: pass --creator NAME or use --profile (see `artguard profile create`)")
+    try:
+        overrides, csv_problems = _metadata_table(args, profile)
+    except ArtGuardError as exc:
+        return usage_error("embed", str(exc))
+    for problem in csv_problems:
+        print(f"artguard: warning: {safe(args.metadata_csv)}: {safe(problem)}", file=sys.stderr)
     # the mark's switch lives with the output settings; an old profile that turned it on still does
     invisible = args.invisible if args.invisible is not None else (True if profile.invisible_watermark else None)
     options = EmbedOptions(
@@ -87,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
         quality=args.quality,
         max_size=args.max_size,
         crop_centre=args.crop_position,
+        sidecar=args.sidecar,
+        overrides=overrides,
     )
     options.invisible = options.reencodes() if invisible is None else invisible
     options.invisible_auto = invisible is None
@@ -113,6 +125,10 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{safe(result.input)}: {safe(result.error)}", file=sys.stderr)
             if args.debug and result.detail:
                 sys.stderr.write(result.detail)
+        for warning in result.warnings:
+            if show_bar:
+                sys.stderr.write("\r\x1b[K")
+            print(f"{safe(result.input)}: warning: {safe(warning)}", file=sys.stderr)
         if show_bar:
             _draw_bar(progress)
 
@@ -135,6 +151,7 @@ def run(args: argparse.Namespace) -> int:
             "skipped": summary.count("skipped"),
             "failed": summary.count("error"),
             "cancelled": summary.cancelled,
+            **({"csv_problems": csv_problems} if csv_problems else {}),
             "elapsed": round(summary.elapsed, 3),
         })
     else:
@@ -192,6 +209,25 @@ def _summary_text(summary: BatchSummary, jobs: list[EmbedJob]) -> str:
             "(outputs of an earlier run) and left alone; --include-protected protects them again"
         )
     return "\n".join(lines)
+
+
+def _metadata_table(args: argparse.Namespace, profile: RightsProfile) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """The --metadata-csv rows matched to the inputs; every row is checked before any work."""
+    if args.metadata_csv is None:
+        return {}, []
+    from artguard.batch import iter_inputs
+    from artguard.metadata.csv_table import apply_row, read_table
+
+    table = read_table(args.metadata_csv, iter_inputs(args.inputs, skip_dir=args.output))
+    bad = []
+    for src, row in table.rows.items():
+        try:
+            apply_row(profile, row)
+        except ArtGuardError as exc:
+            bad.append(f"{Path(src).name}: {exc}")
+    if bad:
+        raise ArtGuardError(f"{args.metadata_csv}: " + "; ".join(bad))
+    return table.rows, table.problems
 
 
 def _draw_bar(p: Progress) -> None:

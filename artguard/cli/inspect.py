@@ -8,10 +8,11 @@ from pathlib import Path
 
 from artguard import inputs
 from artguard.cli import EXIT_FAILED, EXIT_OK
-from artguard.cli.output import add_common, file_error, print_json, safe
+from artguard.cli.output import add_common, file_error, out, print_json, safe
 from artguard.errors import ArtGuardError, UnsupportedFormat, plain_message
-from artguard.inspect import inspect_file
+from artguard.inspect import inspect_file, rights_summary
 from artguard.metadata import registry
+from artguard.provenance import describe_signer
 
 ORDER = 20
 
@@ -24,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE|DIR")
     p.add_argument("--no-watermark", action="store_true", help="skip invisible-watermark detection (faster)")
+    p.add_argument("--csv", action="store_true",
+                   help="print the rights fields as CSV, one row per file (the shape `embed --metadata-csv` reads)")
     add_common(p)
     p.set_defaults(func=run)
 
@@ -46,12 +49,20 @@ def run(args: argparse.Namespace) -> int:
             reports.append({"path": str(path), "error": message})
             continue
         reports.append(report)
-        if not args.json:
-            print(_text(report))
-    if args.json:
+    if args.csv:
+        import sys
+
+        from artguard.metadata.csv_table import write_table
+
+        write_table(sys.stdout, [r for r in reports if "error" not in r])
+    elif args.json:
         single = len(args.files) == 1 and not args.files[0].is_dir() and len(reports) == 1
         print_json(reports[0] if single else reports)
-    elif not paths:
+    else:
+        for report in reports:
+            if "error" not in report:
+                out(_text(report))
+    if not paths:
         file_error(" ".join(map(str, args.files)), "no image files found")
         return EXIT_FAILED
     return EXIT_FAILED if failed else EXIT_OK
@@ -63,30 +74,28 @@ C2PA_WORDS = {
     "invalid": "present but broken (the file changed after signing, or the signature is bad)",
     "absent": "none",
 }
-SUMMARY_FIELDS = ("creator", "copyright", "data_mining", "source_type", "web_statement")
-SUMMARY_LABELS = {"data_mining": "AI use"}  # its value already says "AI training and data mining"
+ALWAYS_SHOWN = ("creator", "copyright", "data_mining")  # "not stated" is an answer too
 
 
 def _rights_summary(report: dict) -> list[str]:
     """What a person asks first: whose work, what rights, is the AI reservation there,
     do the Content Credentials hold, does the invisible mark name an owner."""
-    values = {**report["exif"], **report["iptc"], **report["xmp"]}
-    lines = []
-    for name in SUMMARY_FIELDS:
-        found = next((values[k] for k in registry.get(name).keys if values.get(k)), None)
-        if name in ("creator", "copyright", "data_mining") or found:
-            shown = registry.human_value(name, found) if found else "not stated"
-            label = SUMMARY_LABELS.get(name) or registry.label(name)
-            lines.append(f"  {label + ':':<30} {shown[:100]}")
+    rows = rights_summary(report)
+    lines = [f"  {label + ':':<30} {value[:100]}" for label, value in rows]
+    shown = {label for label, _ in rows}
+    for name in ALWAYS_SHOWN:
+        label = registry.summary_label(name)
+        if label not in shown:
+            lines.append(f"  {label + ':':<30} not stated")
     c2pa = report["c2pa"]
     lines.append(f"  {'Content Credentials (C2PA):':<30} {C2PA_WORDS.get(c2pa['state'], c2pa['state'])}")
     mark = report["watermark"]
     if mark.get("id") is not None:
         mine = " (your identity)" if mark.get("owner_id") == _own_owner_id() else ""
-        shown = f"image id {mark['id']}, owner id {mark.get('owner_id')}{mine}"
+        found = f"image id {mark['id']}, owner id {mark.get('owner_id')}{mine}"
     else:
-        shown = f"none found ({mark['reason']})" if mark.get("reason") else "none found"
-    lines.append(f"  {'Invisible mark:':<30} {shown}")
+        found = f"none found ({mark['reason']})" if mark.get("reason") else "none found"
+    lines.append(f"  {'Invisible mark:':<30} {found}")
     return lines
 
 
@@ -102,6 +111,8 @@ def _own_owner_id() -> int | None:
 
 def _text(report: dict) -> str:
     lines = [f"{report['path']}: {report['format'].upper()} {report['width']}x{report['height']}, {report['size']:,} bytes"]
+    for warning in report.get("warnings") or []:
+        lines.append(f"  ! {warning}")
     lines += _rights_summary(report)
     lines.append("  All embedded fields:")
     for group in ("exif", "iptc", "xmp"):
@@ -112,9 +123,10 @@ def _text(report: dict) -> str:
     manifest = c2pa.get("manifest") or {}
     for label in ("label", "claim_generator", "signer", "signing_time", "title"):
         if manifest.get(label):
-            lines.append(f"    {label}: {manifest[label]}")
+            value = describe_signer(manifest[label]) if label == "signer" else manifest[label]
+            lines.append(f"    {label.replace('_', ' ')}: {value}")
     for error in c2pa.get("errors") or []:
-        lines.append(f"    ! {error}")
+        lines.append(f"    ! {error.get('explanation') or error.get('code') if isinstance(error, dict) else error}")
     mark = report["watermark"]
     lines.append(f"  Invisible watermark: {'id ' + str(mark['id']) if mark.get('id') is not None else 'none found'}")
     return "\n".join(safe(line) for line in lines)  # one line per entry: a value cannot add lines

@@ -9,6 +9,8 @@ from pathlib import Path
 from artguard.cli import EXIT_OK
 from artguard.cli.output import add_common, print_json
 from artguard.cli.profile_flags import add_profile_flags, apply_profile_flags
+from artguard.errors import ProfileError
+from artguard.metadata import registry
 from artguard.profile import ProfileStore, RightsProfile
 
 ORDER = 40
@@ -39,8 +41,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("file", type=Path)
     add_common(a, json_flag=False)
     a.set_defaults(func=_export)
-    a = actions.add_parser("import", help="read a profile from JSON")
+    a = actions.add_parser(
+        "import",
+        help="read a profile from JSON, an XMP template (Bridge, Photo Mechanic) or a Lightroom .lrtemplate",
+    )
     a.add_argument("file", type=Path)
+    a.add_argument("--name", help="name for a profile made from a template (default: the template's)")
     a.add_argument("--force", action="store_true", help="replace a profile with the same name")
     add_common(a, json_flag=False)
     a.set_defaults(func=_import)
@@ -67,8 +73,6 @@ def _show(args: argparse.Namespace) -> int:
 def _create(args: argparse.Namespace) -> int:
     store = ProfileStore()
     if store.exists(args.name):
-        from artguard.errors import ProfileError
-
         raise ProfileError(f"profile {args.name!r} exists: use `artguard profile edit`")
     path = store.save(apply_profile_flags(RightsProfile(name=args.name), args))
     print(f"created profile {args.name!r} ({path})")
@@ -95,6 +99,20 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    profile = ProfileStore().import_file(args.file, overwrite=args.force)
-    print(f"imported profile {profile.name!r}")
+    from artguard.metadata.templates import TEMPLATE_SUFFIXES, import_template
+
+    store = ProfileStore()
+    if args.file.suffix.lower() not in TEMPLATE_SUFFIXES:
+        profile = store.import_file(args.file, overwrite=args.force)
+        print(f"imported profile {profile.name!r}")
+        return EXIT_OK
+    imported = import_template(args.file, args.name)
+    profile = imported.profile
+    if store.exists(profile.name) and not args.force:
+        raise ProfileError(f"a profile named {profile.name!r} exists (use --force to replace it, or --name)")
+    store.save(profile)
+    known = ", ".join(registry.label(name) for name in imported.fields) or "no rights fields"
+    print(f"imported profile {profile.name!r} from {args.file.name}: {known}")
+    if imported.skipped:
+        print(f"skipped (not rights fields ArtGuard writes): {', '.join(imported.skipped)}")
     return EXIT_OK

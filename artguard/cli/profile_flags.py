@@ -1,37 +1,32 @@
-"""Profile fields as command-line flags, shared by ``embed`` and ``profile create|edit``."""
+"""Profile fields as command-line flags, shared by ``embed`` and ``profile create|edit``.
+
+The rights flags come from the field registry: a field declared there with a flag gets
+it here, with its help text and choices.
+"""
 
 from __future__ import annotations
 
 import argparse
 
-from artguard.profile import POSITIONS, SOURCE_TYPES, RightsProfile
+from artguard.metadata import registry
+from artguard.profile import POSITIONS, RightsProfile
 
-# flag -> profile attribute (plain text fields)
-TEXT_FLAGS = {
-    "--creator": "creator",
-    "--copyright": "copyright_notice",
-    "--credit": "credit_line",
-    "--title": "title",
-    "--description": "description",
-    "--usage-terms": "usage_terms",
-    "--licensor": "licensor",
-    "--licensing-url": "licensing_url",
-    "--web-statement": "web_statement",
-    "--contact-email": "contact_email",
-    "--contact-url": "contact_url",
-}
+_METAVARS = {"url": "URL", "email": "EMAIL"}
 
 
 def add_profile_flags(parser: argparse.ArgumentParser) -> None:
+    """One flag per registry part that has one, then the AI-use and watermark flags."""
     group = parser.add_argument_group("rights (override the profile)")
-    for flag, attr in TEXT_FLAGS.items():
-        group.add_argument(flag, dest=attr, metavar="TEXT", help=f"{attr.replace('_', ' ')} (templates: {{year}} {{date}} {{creator}} {{filename}})")
-    group.add_argument("--source-type", choices=sorted(SOURCE_TYPES), help="how the image was made")
-    group.add_argument("--copyright-status", choices=("copyrighted", "public-domain", "unknown"))
-    group.add_argument("--allow-ai-training", action="store_true", default=None, help="allow AI training and data mining (default: not allowed)")
-    group.add_argument("--ai-tool", help="AI tool or model used (AI-assisted work)")
-    group.add_argument("--ai-prompt", help="prompt used (AI-assisted work)")
-    group.add_argument("--ai-seed", help="seed used (AI-assisted work)")
+    for part in registry.parts():
+        if not part.flag:
+            continue
+        help_text = part.full_help
+        if part.input == "choice":
+            group.add_argument(part.flag, dest=part.dest, choices=[value for value, _ in part.choices], help=help_text)
+        else:
+            group.add_argument(part.flag, dest=part.dest, metavar=_METAVARS.get(part.input, "TEXT"), help=help_text)
+    group.add_argument("--allow-ai-training", action="store_true", default=None,
+                       help="allow AI training, inference and data mining (default: all reserved; search engines may index)")
     mark = parser.add_argument_group("visible watermark")
     kind = mark.add_mutually_exclusive_group()
     kind.add_argument("--watermark-text", metavar="T", help="text mark, e.g. '© {year} {creator}'")
@@ -44,19 +39,12 @@ def add_profile_flags(parser: argparse.ArgumentParser) -> None:
 
 def apply_profile_flags(profile: RightsProfile, args: argparse.Namespace) -> RightsProfile:
     """Overlay the flags a user typed on a profile (untyped flags change nothing)."""
-    for attr in TEXT_FLAGS.values():
-        value = getattr(args, attr, None)
+    for part in registry.parts():
+        value = getattr(args, part.dest, None) if part.flag else None
         if value is not None:
-            setattr(profile, attr, value)
-    if args.source_type:
-        profile.source_type = args.source_type
-    if args.copyright_status:
-        profile.copyright_status = args.copyright_status
+            registry.set_attr(profile, part.attr, value)
     if args.allow_ai_training:
         profile.ai_use.allow_all()
-    for flag, attr in (("ai_tool", "tool"), ("ai_prompt", "prompt"), ("ai_seed", "seed")):
-        if getattr(args, flag) is not None:
-            setattr(profile.ai_disclosure, attr, getattr(args, flag))
     mark = profile.watermark
     if args.watermark_text is not None:
         mark.kind, mark.text = "text", args.watermark_text

@@ -16,8 +16,13 @@ THEMES = ("system", "light", "dark")
 VERDICTS: dict[str, tuple[str, str]] = {
     # verdict -> (symbol + words shown, what it means)
     "intact": ("✔ Intact", "All rights information is still in the copy."),
-    "partially-stripped": ("⚠ Partly stripped", "Some rights information was removed or changed."),
+    "partially-stripped": ("⚠ Partly stripped", "Some rights information was removed from this copy."),
     "stripped": ("✖ Stripped", "The rights information was removed from this copy."),
+    "altered": ("✖ Altered", "Some rights information in this copy was changed to other words."),
+    "credentials-broken": (
+        "⚠ Credentials broken",
+        "The rights information is intact, but the Content Credentials signature no longer matches the file.",
+    ),
     "unknown": ("? Unknown", "This copy could not be matched to anything you published."),
 }
 
@@ -25,6 +30,8 @@ _VERDICT_COLOURS = {  # (light background, dark background)
     "intact": ("#d4f4dd", "#1e4d2b"),
     "partially-stripped": ("#fff0c2", "#5c4a12"),
     "stripped": ("#fbd5d5", "#6b2020"),
+    "altered": ("#fbd5d5", "#6b2020"),
+    "credentials-broken": ("#fff0c2", "#5c4a12"),
     "unknown": ("#e4e4e7", "#3f3f46"),
 }
 

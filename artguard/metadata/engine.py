@@ -6,6 +6,7 @@ the header splice so the scan data is copied once and never re-encoded.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ import exiv2
 
 from artguard.errors import CorruptImage, UnsupportedFormat
 from artguard.metadata import jpeg_splice
-from artguard.metadata.fields import AI_NAMESPACE, AI_PREFIX, LANG_ALT, SEQ
+from artguard.metadata.registry import AI_NAMESPACE, AI_PREFIX, BAG, CONTAINERS, LANG_ALT, LIST_KEYS, SEQ
 from artguard.metadata.scrub import ScrubOptions
 
 IPTC_UTF8 = "\x1b%G"
@@ -45,6 +46,7 @@ class Metadata:
     exif: dict[str, str] = field(default_factory=dict)
     iptc: dict[str, str] = field(default_factory=dict)
     xmp: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # what could not be read, in words
 
     def get(self, key: str) -> str | None:
         group = {"Exif": self.exif, "Iptc": self.iptc, "Xmp": self.xmp}.get(key.split(".", 1)[0], {})
@@ -108,7 +110,33 @@ def read_metadata(source: Path | bytes) -> Metadata:
         exif=_collect(image.exifData()),
         iptc=_collect(image.iptcData()),
         xmp=_collect(image.xmpData()),
+        warnings=_warnings(image),
     )
+
+
+def parse_xmp(packet: bytes) -> dict[str, str]:
+    """An XMP file's properties as exiv2 keys (sidecars, metadata templates); struct and
+    array holders are left out, their members are listed."""
+    if b"<x:xmpmeta" not in packet and b"<rdf:RDF" not in packet:
+        raise CorruptImage("not an XMP file")
+    image = _open(packet)
+    if image.xmpData().empty():
+        raise CorruptImage("no XMP properties could be read (malformed XML?)")
+    return {k: v for k, v in _collect(image.xmpData()).items() if v and not v.startswith('type="')}
+
+
+def xmp_packet(path: Path) -> str:
+    """A file's XMP packet as written (for a sidecar); "" when it has none."""
+    return _open(path).xmpPacket()
+
+
+def _warnings(image: exiv2.Image) -> list[str]:
+    """exiv2 drops an XMP packet it cannot parse without a word: say so."""
+    packet = image.xmpPacket()
+    if packet.strip() and image.xmpData().empty():
+        return [f"the file's XMP metadata ({len(packet.encode('utf-8')):,} bytes) is malformed and could not be "
+                "read; ArtGuard writes fresh XMP, the EXIF and IPTC are kept"]
+    return []
 
 
 @dataclass
@@ -139,12 +167,15 @@ def _edit(data: bytes, fmt: str, plan: WritePlan) -> bytes:
         if fmt != "webp":
             image.setIptcData(origin.iptcData())
     exif, iptc, xmp = image.exifData(), image.iptcData(), image.xmpData()
+    if plan.copy_from is not None and fmt != "tiff":
+        for key in [d.key() for d in exif if d.key() in _TIFF_STRUCTURE]:
+            _erase_all(exif, key)
     for container in (exif, iptc, xmp):
         doomed = [d.key() for d in container if plan.scrub.removes(d.key())]
         for key in doomed:
             _erase_all(container, key)
     if plan.new_size is not None:
-        _reset_geometry(exif, xmp, plan.new_size)
+        _reset_geometry(exif, xmp, plan.new_size, fmt)
     for key, value in plan.values.items():
         group = key.split(".", 1)[0]
         if group == "Exif":
@@ -154,14 +185,60 @@ def _edit(data: bytes, fmt: str, plan: WritePlan) -> bytes:
                 continue  # WebP has no IPTC block; the same fields go to XMP
             iptc["Iptc.Envelope.CharacterSet"] = IPTC_UTF8
             _erase_all(iptc, key)
-            iptc[key] = value
+            for item in value.split(", ") if key in LIST_KEYS else [value]:
+                datum = exiv2.Iptcdatum(exiv2.IptcKey(key))
+                datum.setValue(item)
+                iptc.add(datum)
         else:
             _set_xmp(xmp, key, value)
+    if not exif.empty():
+        _complete_exif(exif, fmt, image.iccProfileDefined())
     try:
         image.writeMetadata()
     except exiv2.Exiv2Error as exc:
         raise CorruptImage(f"cannot write metadata: {_exiv2_message(exc)}") from exc
-    return bytes(image.io().mmap())
+    result = bytes(image.io().mmap())
+    return _refresh_iptc_digest(result) if fmt == "jpeg" else result
+
+
+# A TIFF's IFD0 describes its own image data; copied into another format's EXIF these
+# tags describe nothing (ExifTool: "not allowed in JPEG"), and the ICC profile, IPTC and
+# XMP they may hold travel in that format's own blocks.
+_TIFF_STRUCTURE = frozenset(f"Exif.Image.{tag}" for tag in (
+    "ImageWidth", "ImageLength", "BitsPerSample", "Compression", "PhotometricInterpretation", "FillOrder",
+    "StripOffsets", "SamplesPerPixel", "RowsPerStrip", "StripByteCounts", "PlanarConfiguration",
+    "TileWidth", "TileLength", "TileOffsets", "TileByteCounts", "SampleFormat", "Predictor", "ExtraSamples",
+    "SubIFDs", "InterColorProfile", "IPTCNAA", "ImageResources", "XMLPacket",
+))
+_APP13, _PHOTOSHOP = 0xED, b"Photoshop 3.0\x00"
+_IPTC_RESOURCE, _DIGEST_RESOURCE = 0x0404, 0x0425
+
+
+def _refresh_iptc_digest(jpeg: bytes) -> bytes:
+    """Make Photoshop's IPTCDigest (MD5 of the IPTC block) current after the IPTC changed.
+
+    exiv2 leaves the old digest; Adobe's apps and ExifTool then take the IPTC for one
+    edited behind the XMP's back ("IPTCDigest is not current").
+    """
+    out = bytearray(jpeg)
+    for marker, pos, length in jpeg_splice.segments(jpeg):
+        start = pos + 4 + len(_PHOTOSHOP)
+        if marker != _APP13 or jpeg[pos + 4:start] != _PHOTOSHOP:
+            continue
+        resources: dict[int, tuple[int, int]] = {}
+        cursor, end = start, pos + 2 + length
+        while cursor + 12 <= end and jpeg[cursor:cursor + 4] == b"8BIM":
+            resource = int.from_bytes(jpeg[cursor + 4:cursor + 6], "big")
+            name_len = jpeg[cursor + 6]
+            size_at = cursor + 6 + name_len + 1 + ((name_len + 1) & 1)  # Pascal name, padded to even
+            size = int.from_bytes(jpeg[size_at:size_at + 4], "big")
+            resources[resource] = (size_at + 4, size)
+            cursor = size_at + 4 + size + (size & 1)
+        if _IPTC_RESOURCE in resources and resources.get(_DIGEST_RESOURCE, (0, 0))[1] == 16:
+            at, size = resources[_IPTC_RESOURCE]
+            digest_at = resources[_DIGEST_RESOURCE][0]
+            out[digest_at:digest_at + 16] = hashlib.md5(jpeg[at:at + size]).digest()
+    return bytes(out)
 
 
 def _erase_all(container, key: str) -> None:
@@ -176,40 +253,93 @@ def _key_type(key: str):
     return {"Exif": exiv2.ExifKey, "Iptc": exiv2.IptcKey, "Xmp": exiv2.XmpKey}[key.split(".", 1)[0]]
 
 
+_ARRAY_TYPES = {"seq": exiv2.XmpValue.XmpArrayType.xaSeq, "bag": exiv2.XmpValue.XmpArrayType.xaBag}
+
+
+def _has_form(datum: exiv2.Xmpdatum, form: str) -> bool:
+    value = datum.value()
+    if form == "struct":
+        return value.xmpStruct() == exiv2.XmpValue.XmpStruct.xsStruct
+    return value.xmpArrayType() == _ARRAY_TYPES[form]
+
+
 def _set_xmp(xmp: exiv2.XmpData, key: str, value: str) -> None:
     if "/" in key:  # a struct member: create the container first
-        parent = key.split("/", 1)[0]
-        container = parent.split("[", 1)[0]
-        if xmp.findKey(exiv2.XmpKey(container)) == xmp.end():
+        container = key.split("/", 1)[0].split("[", 1)[0]
+        form = CONTAINERS.get(container, "struct")
+        pos = xmp.findKey(exiv2.XmpKey(container))
+        if pos != xmp.end() and not _has_form(pos, form):
+            for stale in [d.key() for d in xmp if d.key().startswith(container)]:  # e.g. an old Bag Licensor
+                _erase_all(xmp, stale)
+            pos = xmp.end()
+        if pos == xmp.end():
             holder = exiv2.XmpTextValue()
-            if "[" in parent:
-                holder.setXmpArrayType(exiv2.XmpValue.XmpArrayType.xaBag)
-            else:
+            if form == "struct":
                 holder.setXmpStruct()
+            else:
+                holder.setXmpArrayType(_ARRAY_TYPES[form])
             xmp.add(exiv2.XmpKey(container), holder)
         xmp[key] = value
         return
     _erase_all(xmp, key)
     if key in LANG_ALT:
         xmp[key] = f'lang="x-default" {value}'
-    elif key in SEQ:
-        seq = exiv2.XmpArrayValue(exiv2.TypeId.xmpSeq)
-        seq.read(value)
-        xmp.add(exiv2.XmpKey(key), seq)
+    elif key in SEQ or key in BAG:
+        array = exiv2.XmpArrayValue(exiv2.TypeId.xmpSeq if key in SEQ else exiv2.TypeId.xmpBag)
+        for item in value.split(", ") if key in LIST_KEYS else [value]:
+            array.read(item)
+        xmp.add(exiv2.XmpKey(key), array)
     else:
         xmp[key] = value
 
 
-def _reset_geometry(exif: exiv2.ExifData, xmp: exiv2.XmpData, size: tuple[int, int]) -> None:
-    """Pixels were re-rendered upright at ``size``: stale orientation and thumbnail go."""
+def _reset_geometry(exif: exiv2.ExifData, xmp: exiv2.XmpData, size: tuple[int, int], fmt: str) -> None:
+    """Pixels were re-rendered upright at ``size``: stale orientation and thumbnail go.
+
+    The EXIF image size tags belong to compressed formats: TIFF states its size in IFD0
+    and ExifTool calls ExifImageWidth/Height in a TIFF an error.
+    """
     for key in [d.key() for d in exif if d.key().startswith("Exif.Thumbnail.")]:
         _erase_all(exif, key)
     exif["Exif.Image.Orientation"] = exiv2.UShortValue(1)
     for key in ("Exif.Photo.PixelXDimension", "Exif.Photo.PixelYDimension"):
         _erase_all(exif, key)
-    exif["Exif.Photo.PixelXDimension"] = exiv2.ULongValue(size[0])
-    exif["Exif.Photo.PixelYDimension"] = exiv2.ULongValue(size[1])
+    if fmt != "tiff":
+        exif["Exif.Photo.PixelXDimension"] = exiv2.ULongValue(size[0])
+        exif["Exif.Photo.PixelYDimension"] = exiv2.ULongValue(size[1])
     for key in ("Exif.Image.ImageWidth", "Exif.Image.ImageLength"):
         _erase_all(exif, key)
     for key in ("Xmp.tiff.Orientation", "Xmp.exif.PixelXDimension", "Xmp.exif.PixelYDimension"):
         _erase_all(xmp, key)
+
+
+# Tags EXIF 2.32 requires once the block exists (ExifTool's -validate names each one
+# missing); added only when absent, never overwriting what the file says.
+# (A TIFF's IFD0 describes its image data: exiv2 leaves those tags to the encoder.)
+_REQUIRED_IFD0 = {"jpeg": ("XResolution", "YResolution", "ResolutionUnit", "YCbCrPositioning")}
+
+
+def _complete_exif(exif: exiv2.ExifData, fmt: str, has_icc: bool) -> None:
+    """Make the EXIF block one ExifTool validates: required IFD0 and Exif IFD tags present."""
+    defaults = {
+        "XResolution": exiv2.URationalValue((72, 1)),
+        "YResolution": exiv2.URationalValue((72, 1)),
+        "ResolutionUnit": exiv2.UShortValue(2),  # inches
+        "YCbCrPositioning": exiv2.UShortValue(1),  # centred
+    }
+    for tag in _REQUIRED_IFD0.get(fmt, ()):
+        key = f"Exif.Image.{tag}"
+        if exif.findKey(exiv2.ExifKey(key)) == exif.end():
+            exif[key] = defaults[tag]
+    if not any(d.key().startswith("Exif.Photo.") for d in exif):
+        return
+    photo = {
+        "Exif.Photo.ExifVersion": "48 50 51 50",  # "0232", as the Undefined bytes exiv2 reads
+        "Exif.Photo.FlashpixVersion": "48 49 48 48",  # "0100"
+        "Exif.Photo.ColorSpace": exiv2.UShortValue(0xFFFF if has_icc else 1),  # uncalibrated / sRGB
+    }
+    if fmt == "jpeg":
+        photo["Exif.Photo.ComponentsConfiguration"] = "1 2 3 0"  # Y Cb Cr
+    for key, value in photo.items():
+        if exif.findKey(exiv2.ExifKey(key)) == exif.end():
+            exif[key] = value

@@ -7,7 +7,8 @@ Public surface (everything else in this package is internal):
   ``set_session_password`` and ``KeyLocked`` for a passphrase-protected key.
 - ``sign`` -> ``SignResult``, ``make_thumbnail``: sign final file bytes (the last step of
   ``embed``); ``has_manifest``: a cheap "is there a manifest store" check.
-- ``read_c2pa``: state (trusted/valid/invalid/absent) and a JSON-safe manifest summary.
+- ``read_c2pa``: state (trusted/valid/invalid/absent) and a JSON-safe manifest summary;
+  ``describe_signer``: its signer as "Name (issuer)".
 - ``add_anchors``, ``list_anchors``, ``remove_anchor``, ``tsa_url``, ``set_tsa_url``:
   trust anchors and the optional time-stamp authority.
 """
@@ -23,7 +24,7 @@ from artguard.provenance.identity import (
     local_ca_pem,
     set_session_password,
 )
-from artguard.provenance.read import read_c2pa
+from artguard.provenance.read import describe_signer, read_c2pa
 from artguard.provenance.sign import SignResult, make_thumbnail, sign
 from artguard.provenance.trust import add_anchors, list_anchors, remove_anchor, set_tsa_url, tsa_url
 
@@ -33,6 +34,7 @@ __all__ = [
     "SignResult",
     "add_anchors",
     "create_identity",
+    "describe_signer",
     "ensure_identity",
     "has_manifest",
     "import_identity",

@@ -1,8 +1,11 @@
 """The manifest definition ArtGuard signs, built from a RightsProfile.
 
 Assertions: ``c2pa.actions`` (how the image came to be and what ArtGuard did),
-``cawg.training-mining`` (the AI/data-mining reservation), ``stds.schema-org.CreativeWork``
-(author, copyright notice, URLs). The claim generator names ArtGuard and its version.
+``cawg.training-mining`` (the AI/data-mining reservation, from the registry's AI-use
+table, so it always agrees with the XMP plus:DataMining term) and ``cawg.metadata`` (the
+rights fields as XMP properties in JSON-LD, the same resolved values the XMP carries;
+it replaces ``stds.schema-org.CreativeWork``, deprecated in c2pa-rs since 0.59). The
+claim generator names ArtGuard and its version.
 
 A first manifest says ``c2pa.created`` with the profile's IPTC digital source type (for
 a photo that is ``digitalCapture``: the content was captured, ArtGuard made the first
@@ -19,12 +22,12 @@ from typing import Any
 
 from artguard import __version__
 from artguard.imaging import MIME
-from artguard.profile import AIUse, RightsProfile
+from artguard.metadata import registry
+from artguard.profile import RightsProfile
 
 CLAIM_GENERATOR = {"name": "ArtGuard", "version": __version__}
 PARENT_ID = "artguard-parent"
 THUMBNAIL_ID = "artguard-thumbnail.jpg"
-_TDM_KEYS = ("ai_training", "ai_generative_training", "ai_inference", "data_mining")
 
 
 def build_manifest(
@@ -36,19 +39,28 @@ def build_manifest(
     has_parent: bool,
     has_thumbnail: bool,
     when: _dt.datetime | None = None,
+    fields: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The JSON definition for c2pa's Builder (resources and ingredients are added by ``sign``)."""
+    """The JSON definition for c2pa's Builder (resources and ingredients are added by ``sign``).
+
+    ``fields``: the output's resolved rights fields; None resolves the profile with the
+    title as the file name.
+    """
     when = when or _dt.datetime.now(_dt.timezone.utc)
+    if fields is None:
+        fields = registry.resolve(profile, filename=title, when=when.astimezone())
     manifest: dict[str, Any] = {
         "claim_generator_info": [dict(CLAIM_GENERATOR)],
         "title": title,
         "format": MIME[fmt],
         "assertions": [
             {"label": "c2pa.actions", "data": {"actions": _actions(profile, edited, has_parent, when)}},
-            {"label": "cawg.training-mining", "data": training_mining(profile.ai_use, profile.licensing_url)},
-            {"label": "stds.schema-org.CreativeWork", "data": creative_work(profile, title, when), "kind": "Json"},
+            {"label": "cawg.training-mining", "data": registry.training_mining(profile.ai_use)},
         ],
     }
+    metadata = registry.cawg_metadata(fields)
+    if metadata:
+        manifest["assertions"].append({"label": "cawg.metadata", "data": metadata, "kind": "Json"})
     if has_thumbnail:
         manifest["thumbnail"] = {"format": "image/jpeg", "identifier": THUMBNAIL_ID}
     return manifest
@@ -88,40 +100,3 @@ def _actions(profile: RightsProfile, edited: bool, has_parent: bool, when: _dt.d
         ),
     }
     return [first, second]
-
-
-def training_mining(ai_use: AIUse, licensing_url: str = "") -> dict[str, Any]:
-    """CAWG entries: notAllowed unless allowed; allowed uses point at the licence when there is one."""
-    entries = {}
-    for key in _TDM_KEYS:
-        if not getattr(ai_use, key):
-            entries[f"cawg.{key}"] = {"use": "notAllowed"}
-        elif licensing_url:
-            entries[f"cawg.{key}"] = {"use": "constrained", "constraint_info": licensing_url}
-        else:
-            entries[f"cawg.{key}"] = {"use": "allowed"}
-    return {"entries": entries}
-
-
-def creative_work(profile: RightsProfile, title: str, when: _dt.datetime) -> dict[str, Any]:
-    author: dict[str, Any] = {"@type": "Person", "name": profile.creator}
-    if profile.contact_email:
-        author["email"] = profile.contact_email
-    if profile.contact_url:
-        author["url"] = profile.contact_url
-    work: dict[str, Any] = {"@context": "https://schema.org", "@type": "CreativeWork"}
-    if profile.creator:
-        work["author"] = [author]
-    notice = profile.expand(profile.copyright_notice, filename=title, when=when.astimezone())
-    if notice:
-        work["copyrightNotice"] = notice
-    url = profile.web_statement or profile.contact_url
-    if url:
-        work["url"] = url
-    if profile.title:
-        work["name"] = profile.expand(profile.title, filename=title, when=when.astimezone())
-    if profile.licensing_url:
-        work["license"] = profile.licensing_url
-    if profile.credit_line:
-        work["creditText"] = profile.credit_line
-    return work

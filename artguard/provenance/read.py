@@ -120,6 +120,15 @@ def _summarise_manifest(label: str, m: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def describe_signer(signer: dict[str, Any] | str | None) -> str:
+    """The signer as a person reads it: "Name (issuer)"."""
+    if not isinstance(signer, dict):
+        return str(signer or "unknown signer")
+    name = signer.get("common_name") or "unknown signer"
+    issuer = signer.get("issuer")
+    return f"{name} ({issuer})" if issuer and issuer != name else str(name)
+
+
 def _summarise_ingredient(ingredient: dict[str, Any], manifests: dict[str, Any]) -> dict[str, Any]:
     ref = ingredient.get("active_manifest")
     results = ingredient.get("validation_results") or {}

@@ -44,8 +44,13 @@ def sign(
     thumbnail_jpeg: bytes | None,
     edited: bool,
     parent: bytes | None = None,
+    fields: dict[str, dict[str, str]] | None = None,
 ) -> SignResult:
-    """Embed a signed manifest into ``data``; ``parent`` (an input that had a manifest) becomes an ingredient."""
+    """Embed a signed manifest into ``data``; ``parent`` (an input that had a manifest) becomes an ingredient.
+
+    ``fields`` are the output's resolved rights fields (``registry.resolve``), so the
+    manifest states exactly what the XMP says; without them the profile is resolved here.
+    """
     if fmt not in SIGNABLE:
         raise UnsupportedFormat(f"C2PA signing supports JPEG, PNG, WebP and TIFF, not {fmt.upper()}")
     if identity.not_after < certs.utcnow():
@@ -60,6 +65,7 @@ def sign(
         edited=edited,
         has_parent=parent is not None,
         has_thumbnail=thumbnail_jpeg is not None,
+        fields=fields,
     )
     out = io.BytesIO()
     with make_signer(identity.alg, identity.chain_pem, identity.key_pem(), tsa_url()) as signer:

@@ -274,7 +274,7 @@ def _section(number: int, result: CheckResult, show: Show, catalog: Catalog | No
     section.strength = words.strength(match.method, match.confidence, getattr(match, "strength", None))
     transform = getattr(match, "transform", None)
     section.shows = describe_shown(result, pub, transform, getattr(match, "relation", None))
-    section.fields = _fields(result, pub)
+    section.fields = _fields(result)
     section.credentials.expected = bool(pub.c2pa_label)
     if section.credentials.expected and section.credentials.state == "absent":
         section.credentials.meaning = "The published file carried signed Content Credentials; this copy has none: they were removed."
@@ -301,17 +301,16 @@ def _work(pub: Publication, show: Show) -> str:
     return f"“{title}” ({name})" if title else name
 
 
-def _fields(result: CheckResult, pub: Publication) -> list[FieldRow]:
-    copy_values = {k: v for values in result.carried.values() for k, v in values.items()}
+def _fields(result: CheckResult) -> list[FieldRow]:
+    """Each written field in words: its value at publication, in the copy, what happened."""
     rows = []
     for name, state in result.fields.items():
-        keys = [k for k in CMI_FIELDS.get(name, ()) if k in pub.fields]
-        written = "; ".join(dict.fromkeys(registry.human_value(name, pub.fields[k]) for k in keys))
-        found = "; ".join(dict.fromkeys(registry.human_value(name, copy_values[k]) for k in keys if k in copy_values))
-        lost = sorted({k.split(".", 1)[0].upper() for k in keys if k not in copy_values})
+        seen = result.field_values.get(name) or {}
+        written = registry.human_value(name, seen.get("written") or "")
+        found = registry.human_value(name, seen["found"]) if seen.get("found") else ""
         happened = words.FIELD_STATES.get(state, state)
-        if found and lost:
-            happened += f" (missing from {', '.join(lost)})"
+        if found and seen.get("blocks_lost"):
+            happened += f" (missing from {', '.join(seen['blocks_lost'])})"
         rows.append(FieldRow(name, registry.label(name), state, happened, safe(written), safe(found or "—")))
     return rows
 

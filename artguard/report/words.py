@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from artguard.provenance import describe_signer
+
 VERDICTS: dict[str, tuple[str, str]] = {
     # verdict -> (short words, what it means)
     "intact": ("Intact", "All rights information written at publication is still in the copy."),
@@ -23,7 +25,7 @@ FIELD_STATES: dict[str, str] = {
     "intact": "kept unchanged",
     "thinned": "kept in some places, removed from others",
     "stripped": "removed",
-    "altered": "changed or partly removed",
+    "altered": "changed (the old and new values are shown)",
 }
 
 METHODS: dict[str, str] = {
@@ -67,17 +69,11 @@ def strength(method: str, confidence: float, words: str | None = None) -> str:
 
 
 def signer(manifest: dict[str, Any] | None) -> str:
-    """Who signed, as "Name (issuer)"."""
+    """Who signed, as "Name (issuer)"; a certificate ArtGuard made locally says so."""
     info = (manifest or {}).get("signer") or {}
-    if isinstance(info, str):
-        return info
-    name = info.get("common_name") or "an unnamed signer"
-    issuer = info.get("issuer")
-    if issuer:
-        return f"{name} ({issuer})"
-    if info.get("own_identity"):
-        return f"{name} (self-issued certificate made by ArtGuard on the claimant's computer)"
-    return f"{name} (issuer not named)"
+    if isinstance(info, dict) and not info.get("issuer") and info.get("own_identity"):
+        return f"{info.get('common_name') or 'an unnamed signer'} (self-issued certificate made by ArtGuard on the claimant's computer)"
+    return describe_signer(info)
 
 
 def signing_time_how(source: str | None) -> tuple[str, bool]:

@@ -14,6 +14,7 @@ from artguard.gui.main_window import IDENTITY, MainWindow
 from artguard.gui.settings import GuiSettings
 from artguard.gui.welcome import WelcomeWizard
 from artguard.gui.widgets.about import AboutDialog
+from artguard.metadata.registry import plus_terms
 from artguard.profile import ProfileStore
 
 
@@ -32,7 +33,7 @@ def test_first_run_creates_profile_and_identity(qtbot):
     assert wizard.result() == QWizard.DialogCode.Accepted
     profile = ProfileStore().get("default")
     assert (profile.creator, profile.contact_email, profile.web_statement) == ("Ada Artist", "ada@example.org", "https://ada.example.org")
-    assert profile.ai_use.any_reserved() and profile.ai_use.iptc_data_mining() != "DMI-ALLOWED"
+    assert profile.ai_use.any_reserved() and plus_terms(profile.ai_use)[0] != "DMI-ALLOWED"
     identity = provenance.load_identity()
     assert identity.name == "Ada Artist" and identity.email == "ada@example.org"
     assert (identity.key_path.stat().st_mode & 0o777) == 0o600

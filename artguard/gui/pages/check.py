@@ -40,7 +40,12 @@ from artguard.metadata import registry
 COLUMNS = ["Copy", "Original", "File", "Match", "Verdict"]
 COPY_COL, ORIGINAL_COL, FILE_COL, MATCH_COL, VERDICT_COL = range(5)
 THUMB = 72
-FIELD_STATES = {"intact": "✔ intact", "stripped": "✖ stripped", "altered": "⚠ altered"}
+FIELD_STATES = {
+    "intact": "✔ intact",
+    "thinned": "⚠ removed from some blocks, same value elsewhere",
+    "stripped": "✖ stripped",
+    "altered": "✖ altered",
+}
 METHODS = {
     "sha256": "identical file",
     "xmp-id": "XMP document id",
@@ -403,8 +408,17 @@ def detail_html(data: dict[str, Any]) -> str:
     parts.append(f"<p><b>Content Credentials (C2PA):</b> {esc(c2pa_words.get(state, state))}</p>")
     fields = data.get("fields") or {}
     if fields:
+        values = data.get("field_values") or {}
+
+        def change(name: str) -> str:
+            seen = values.get(name) or {}
+            if fields[name] != "altered":
+                return ""
+            return (f"<br>was “{esc(registry.human_value(name, str(seen.get('written'))))}”, "
+                    f"now “{esc(registry.human_value(name, str(seen.get('found'))))}”")
+
         rows = "".join(
-            f"<tr><td>{esc(registry.label(name))}</td><td>{esc(FIELD_STATES.get(state_, state_))}</td></tr>"
+            f"<tr><td>{esc(registry.label(name))}</td><td>{esc(FIELD_STATES.get(state_, state_))}{change(name)}</td></tr>"
             for name, state_ in fields.items()
         )
         parts.append(f"<table cellpadding='3'><tr><th align='left'>Field</th><th align='left'>In this copy</th></tr>{rows}</table>")

@@ -1,5 +1,8 @@
 """Pick, edit, create, import and export rights profiles: every RightsProfile field, explained.
 
+The rows, labels and tooltips come from the field registry: a field declared there
+appears here without a change to this file.
+
 The watermark part of a profile is edited by the watermark designer; this editor carries
 it through unchanged (the Protect page keeps the two in step).
 """
@@ -30,44 +33,15 @@ from PySide6.QtWidgets import (
 from artguard.errors import ArtGuardError
 from artguard.gui.widgets.hint import ERROR_STYLE
 from artguard.gui.widgets.hint import hint as _hint
-from artguard.profile import (
-    COPYRIGHT_STATUSES,
-    SOURCE_TYPE_LABELS,
-    AIDisclosure,
-    AIUse,
-    ProfileStore,
-    RightsProfile,
-    WatermarkSettings,
-)
+from artguard.metadata import registry
+from artguard.profile import AIUse, ProfileStore, RightsProfile, WatermarkSettings
 
-TEMPLATE_TIP = "You can use {year}, {date}, {creator} and {filename}; they are filled in for each image."
+# Registry parts by editor group; each becomes one row (line edit, text box or choice).
+_EDITED = ("line", "url", "email", "text", "choice")
 
-TEXT_FIELDS: list[tuple[str, str, str]] = [
-    # (field, label, plain-language tooltip)
-    ("creator", "Creator", "Your name as you want it credited (EXIF Artist, IPTC By-line, XMP dc:creator)."),
-    ("copyright_notice", "Copyright notice", "The notice written into every file. " + TEMPLATE_TIP),
-    ("credit_line", "Credit line", "How publishers should credit you, e.g. 'Jane Doe / janedoe.art'."),
-    ("title", "Title", "A title for the work. " + TEMPLATE_TIP),
-    ("usage_terms", "Usage terms", "What others may do with the image, in your words, e.g. 'No reuse without permission'."),
-    ("licensor", "Licensor", "Who grants licences (you, your agency or studio)."),
-    ("licensing_url", "Licensing URL", "A web page where people can ask for or buy a licence (http:// or https://)."),
-    ("web_statement", "Web statement", "A web page stating the rights for your work (shown by many viewers as 'Copyright info')."),
-    ("contact_email", "Contact email", "Where people can reach you about this work."),
-    ("contact_url", "Contact website", "Your website or portfolio (http:// or https://)."),
-]
 
-AI_USE_FIELDS: list[tuple[str, str, str]] = [
-    ("ai_training", "Training AI models", "Using the image to train any machine-learning model."),
-    ("ai_generative_training", "Training generative AI", "Using the image to train models that make new images, like image generators."),
-    ("ai_inference", "AI inference", "Feeding the image to an AI tool as input, e.g. to make variations of it."),
-    ("data_mining", "Data mining", "Automated collection and analysis of the image (scraping). Search engines may still index it."),
-]
-
-STATUS_LABELS = {
-    "copyrighted": "Copyrighted",
-    "public-domain": "Public domain",
-    "unknown": "Unknown",
-}
+def _rows(group: str) -> list[registry.Part]:
+    return [p for f in registry.FIELDS if f.group == group for p in f.parts if p.input in _EDITED]
 
 
 class ProfileEditor(QWidget):
@@ -110,7 +84,8 @@ class ProfileEditor(QWidget):
         for text, tip, slot in (
             ("New…", "Create a new profile from this one", self.new_profile),
             ("Delete", "Delete this profile", self.delete_profile),
-            ("Import…", "Add a profile from a .json file", self.import_profile),
+            ("Import…", "Add a profile from a .json file, an XMP metadata template or a Lightroom preset",
+             self.import_profile),
             ("Export…", "Save this profile as a .json file to share or back up", self.export_profile),
         ):
             button = QPushButton(text)
@@ -126,51 +101,29 @@ class ProfileEditor(QWidget):
 
         who = QGroupBox("Who and which rights")
         form = QFormLayout(who)
-        self.fields: dict[str, QLineEdit] = {}
-        for name, label, tip in TEXT_FIELDS:
-            edit = QLineEdit()
-            edit.setToolTip(tip)
-            edit.setAccessibleName(label)
-            edit.textEdited.connect(self._edited)
-            self.fields[name] = edit
-            form.addRow(f"{label}:", edit)
-        self.description = QPlainTextEdit()
-        self.description.setToolTip("A caption or description. " + TEMPLATE_TIP)
-        self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
-        self.description.textChanged.connect(self._edited)
-        form.addRow("Description:", self.description)
-        self.status_combo = QComboBox()
-        for key in COPYRIGHT_STATUSES:
-            self.status_combo.addItem(STATUS_LABELS[key], key)
-        self.status_combo.setToolTip("Whether the work is protected by copyright (XMP xmpRights:Marked)")
-        self.status_combo.currentIndexChanged.connect(self._edited)
-        form.addRow("Copyright status:", self.status_combo)
+        self.fields: dict[str, QLineEdit] = {}  # attr -> line edit
+        self.texts: dict[str, QPlainTextEdit] = {}  # attr -> several-line text
+        self.choices: dict[str, QComboBox] = {}  # attr -> choice
+        for part in _rows("rights"):
+            form.addRow(f"{part.label}:", self._row_widget(part))
+        self.description = self.texts["description"]
+        self.status_combo = self.choices["copyright_status"]
         outer.addWidget(who)
 
         made = QGroupBox("How it was made")
         made_layout = QVBoxLayout(made)
-        self.source_combo = QComboBox()
-        for key, label in SOURCE_TYPE_LABELS.items():
-            self.source_combo.addItem(label, key)
-        self.source_combo.setToolTip("Written as the IPTC digital source type and in the C2PA record")
+        source, *disclosure = _rows("made")
+        self.source_combo = self._row_widget(source)
         self.source_combo.currentIndexChanged.connect(self._source_changed)
         made_layout.addWidget(self.source_combo)
         made_layout.addWidget(_hint(
             "Be honest here: it is recorded in the file and in the signed Content Credentials, "
             "and it is what tells viewers your work is human-made."
         ))
-        self.disclosure = QGroupBox("AI tools used (optional)")
+        self.disclosure = QGroupBox(registry.get("ai_disclosure").label + " (optional)")
         dform = QFormLayout(self.disclosure)
-        self.ai_tool, self.ai_prompt, self.ai_seed = QLineEdit(), QLineEdit(), QLineEdit()
-        for edit, label, tip in (
-            (self.ai_tool, "Tool or model:", "Which AI tool or model made or edited part of the image"),
-            (self.ai_prompt, "Prompt:", "The prompt used, if you want to record it"),
-            (self.ai_seed, "Seed:", "The seed, if the tool shows one"),
-        ):
-            edit.setToolTip(tip)
-            edit.textEdited.connect(self._edited)
-            dform.addRow(label, edit)
+        for part in disclosure:
+            dform.addRow(f"{part.label}:", self._row_widget(part))
         made_layout.addWidget(self.disclosure)
         outer.addWidget(made)
 
@@ -181,16 +134,40 @@ class ProfileEditor(QWidget):
             "(plus:DataMining) and in the signed C2PA record. Tick only what you allow."
         ))
         self.ai_checks: dict[str, QCheckBox] = {}
-        for name, label, tip in AI_USE_FIELDS:
-            check = QCheckBox(f"Allow {label if label[:2].isupper() else label[0].lower() + label[1:]}")
-            check.setToolTip(tip)
+        for use in registry.AI_USES:
+            label = use.label if use.label[:2].isupper() else use.label[0].lower() + use.label[1:]
+            check = QCheckBox(f"Allow {label}")
+            check.setToolTip(use.help)
             check.toggled.connect(self._edited)
-            self.ai_checks[name] = check
+            self.ai_checks[use.attr] = check
             ai_layout.addWidget(check)
-            ai_layout.addWidget(_hint(tip, indent=True))
+            ai_layout.addWidget(_hint(use.help, indent=True))
         self._invisible_watermark = False  # an old profile's switch; the Output tab has it now
         outer.addWidget(ai)
         outer.addStretch(1)
+
+    def _row_widget(self, part: registry.Part) -> QWidget:
+        """The input for one registry part, wired to mark the profile edited."""
+        widget: QWidget
+        if part.input == "choice":
+            widget = QComboBox()
+            for value, words in part.choices:
+                widget.addItem(words, value)
+            widget.currentIndexChanged.connect(self._edited)
+            self.choices[part.attr] = widget
+        elif part.input == "text":
+            widget = QPlainTextEdit()
+            widget.setTabChangesFocus(True)
+            widget.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 12)
+            widget.textChanged.connect(self._edited)
+            self.texts[part.attr] = widget
+        else:
+            widget = QLineEdit()
+            widget.textEdited.connect(self._edited)
+            self.fields[part.attr] = widget
+        widget.setToolTip(part.full_help)
+        widget.setAccessibleName(part.label)
+        return widget
 
     # ---- data ---------------------------------------------------------------------------
     def reload(self, select: str | None = None) -> None:
@@ -224,16 +201,14 @@ class ProfileEditor(QWidget):
 
     def set_profile(self, profile: RightsProfile) -> None:
         self._loading = True
-        for name, edit in self.fields.items():
-            edit.setText(getattr(profile, name))
-        self.description.setPlainText(profile.description)
-        self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(profile.copyright_status)))
-        self.source_combo.setCurrentIndex(max(0, self.source_combo.findData(profile.source_type)))
+        for attr, edit in self.fields.items():
+            edit.setText(registry.get_attr(profile, attr))
+        for attr, text in self.texts.items():
+            text.setPlainText(registry.get_attr(profile, attr))
+        for attr, combo in self.choices.items():
+            combo.setCurrentIndex(max(0, combo.findData(registry.get_attr(profile, attr))))
         for name, check in self.ai_checks.items():
             check.setChecked(getattr(profile.ai_use, name))
-        self.ai_tool.setText(profile.ai_disclosure.tool)
-        self.ai_prompt.setText(profile.ai_disclosure.prompt)
-        self.ai_seed.setText(profile.ai_disclosure.seed)
         self._invisible_watermark = profile.invisible_watermark
         self._watermark = dataclasses.replace(profile.watermark)
         self._loading = False
@@ -250,17 +225,19 @@ class ProfileEditor(QWidget):
 
     def profile(self) -> RightsProfile:
         """The profile as shown (saved or not)."""
-        return RightsProfile(
+        profile = RightsProfile(
             name=self._name,
-            description=self.description.toPlainText().strip(),
-            copyright_status=self.status_combo.currentData(),
-            source_type=self.source_combo.currentData(),
             ai_use=AIUse(**{name: check.isChecked() for name, check in self.ai_checks.items()}),
-            ai_disclosure=AIDisclosure(self.ai_tool.text().strip(), self.ai_prompt.text().strip(), self.ai_seed.text().strip()),
             watermark=dataclasses.replace(self._watermark),
             invisible_watermark=self._invisible_watermark,
-            **{name: edit.text().strip() for name, edit in self.fields.items()},
         )
+        for attr, edit in self.fields.items():
+            registry.set_attr(profile, attr, edit.text().strip())
+        for attr, text in self.texts.items():
+            registry.set_attr(profile, attr, text.toPlainText().strip())
+        for attr, combo in self.choices.items():
+            registry.set_attr(profile, attr, combo.currentData())
+        return profile
 
     def _settle_unsaved(self) -> bool:
         """Ask before unsaved edits are dropped by switching profile; False means stay."""
@@ -315,14 +292,34 @@ class ProfileEditor(QWidget):
             self.reload(select=self.store.names()[0])
 
     def import_profile(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import profile", str(Path.home()), "Profiles (*.json)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import profile", str(Path.home()),
+            "Profiles and metadata templates (*.json *.xmp *.lrtemplate);;ArtGuard profiles (*.json);;"
+            "XMP templates from Bridge or Photo Mechanic (*.xmp);;Lightroom metadata presets (*.lrtemplate)",
+        )
         if path:
-            try:
-                profile = self.store.import_file(Path(path))
-            except ArtGuardError as exc:
-                self._show(f"⚠ {exc}", error=True)
-                return
-            self.reload(select=profile.name)
+            self.import_from(Path(path))
+
+    def import_from(self, path: Path) -> bool:
+        """Add a profile from a JSON profile or another tool's metadata template."""
+        from artguard.metadata.templates import TEMPLATE_SUFFIXES, import_template
+
+        try:
+            if path.suffix.lower() in TEMPLATE_SUFFIXES:
+                imported = import_template(path)
+                profile = imported.profile
+                if self.store.exists(profile.name):
+                    raise ArtGuardError(f"a profile named “{profile.name}” already exists")
+                self.store.save(profile)
+            else:
+                imported, profile = None, self.store.import_file(path)
+        except ArtGuardError as exc:
+            self._show(f"⚠ {exc}", error=True)
+            return False
+        self.reload(select=profile.name)
+        if imported is not None and imported.skipped:
+            self._show(f"✔ Imported “{profile.name}”. Not rights fields ArtGuard writes, skipped: {', '.join(imported.skipped)}")
+        return True
 
     def export_profile(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export profile", str(Path.home() / f"{self._name}.json"), "Profiles (*.json)")
