@@ -128,7 +128,7 @@ def test_inspect_starts_with_a_rights_summary_in_words(make_image, tmp_path, cap
     lines = capsys.readouterr().out.splitlines()
     summary = "\n".join(lines[1:8])
     assert "Creator:" in summary and "Zoë" in summary
-    assert "AI use:" in summary and "not allowed" in summary
+    assert "AI use (IPTC PLUS):" in summary and "not allowed" in summary
     assert "Content Credentials (C2PA):" in summary and "signed and valid" in summary
     assert "Invisible mark:" in summary and "image id" in summary and "owner id" in summary
     assert "(your identity)" in summary

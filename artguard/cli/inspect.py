@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         for report in reports:
             if "error" not in report:
-                out(_text(report))
+                for line in _text(report).splitlines():
+                    out(line)
     if not paths:
         file_error(" ".join(map(str, args.files)), "no image files found")
         return EXIT_FAILED
@@ -81,21 +82,19 @@ def _rights_summary(report: dict) -> list[str]:
     """What a person asks first: whose work, what rights, is the AI reservation there,
     do the Content Credentials hold, does the invisible mark name an owner."""
     rows = rights_summary(report)
-    lines = [f"  {label + ':':<30} {value[:100]}" for label, value in rows]
-    shown = {label for label, _ in rows}
-    for name in ALWAYS_SHOWN:
-        label = registry.summary_label(name)
-        if label not in shown:
-            lines.append(f"  {label + ':':<30} not stated")
+    first = [registry.summary_label(name) for name in ALWAYS_SHOWN]
+    found = dict(rows)
+    lines = [f"  {label + ':':<30} {found.get(label, 'not stated')[:100]}" for label in first]
     c2pa = report["c2pa"]
     lines.append(f"  {'Content Credentials (C2PA):':<30} {C2PA_WORDS.get(c2pa['state'], c2pa['state'])}")
     mark = report["watermark"]
     if mark.get("id") is not None:
         mine = " (your identity)" if mark.get("owner_id") == _own_owner_id() else ""
-        found = f"image id {mark['id']}, owner id {mark.get('owner_id')}{mine}"
+        mark_text = f"image id {mark['id']}, owner id {mark.get('owner_id')}{mine}"
     else:
-        found = f"none found ({mark['reason']})" if mark.get("reason") else "none found"
-    lines.append(f"  {'Invisible mark:':<30} {found}")
+        mark_text = f"none found ({mark['reason']})" if mark.get("reason") else "none found"
+    lines.append(f"  {'Invisible mark:':<30} {mark_text}")
+    lines += [f"  {label + ':':<30} {value[:100]}" for label, value in rows if label not in first]
     return lines
 
 
