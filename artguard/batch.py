@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExe
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from artguard import imaging
+from artguard import imaging, memory
 from artguard.errors import ArtGuardError, OutputError
 from artguard.pipeline import EmbedOptions, FileResult, RunContext, protect_file
 
@@ -177,6 +177,7 @@ def _worker_init(task: _FileTask) -> None:
     """Worker processes leave Ctrl-C to the parent, which finishes in-flight files cleanly."""
     global _worker_task
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    memory.reuse_large_buffers()
     _worker_task = task
 
 
@@ -216,6 +217,7 @@ def run_batch(
     on disk is complete.
     """
     job.validate()
+    memory.reuse_large_buffers()
     cancel = cancel or threading.Event()
     ctx = ctx or _default_context()
     pairs = plan(job)
