@@ -187,15 +187,16 @@ def _worker_run(src: Path, dst: Path) -> FileResult:
 
 
 def _executor(job: EmbedJob, task: _FileTask, files: int) -> Executor:
-    """Processes for CPU-bound batches (Pillow and the GIL cap threads near 1.5x on two
-    cores; processes reach ~2x), threads when the work is I/O or too small to pay the
-    ~0.3 s start-up of a worker process. forkserver keeps workers free of the caller's
-    threads (the GUI runs batches from a QThread)."""
+    """Processes for pixel work (Pillow and the GIL cap threads near 1.5x on two cores;
+    processes reach ~2x), threads otherwise: without pixel changes a file costs a reduced
+    decode, a signature and hashes, which run outside the GIL (Pillow's decoder, the c2pa
+    library, hashlib), so threads keep up without the ~0.3 s start-up of each worker
+    process. forkserver keeps workers free of the caller's threads (the GUI runs batches
+    from a QThread)."""
     workers = job.worker_count()
-    light = not (task.options.sign_c2pa or task.ctx.catalog is not None or task.options.invisible
-                 or task.options.profile.watermark.enabled() or task.options.max_size
-                 or task.options.format != "keep")
-    if workers == 1 or files <= workers or light:
+    options = task.options
+    pixels = options.invisible or options.profile.watermark.enabled() or options.max_size or options.format != "keep"
+    if workers == 1 or files <= workers or not pixels:
         return ThreadPoolExecutor(workers, thread_name_prefix="artguard")
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
