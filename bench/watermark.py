@@ -9,7 +9,7 @@ On 20 copies of a 12 MP JPEG:
 Goal: embed with a text mark <= 1.15x the baseline. Also times render_preview on a
 1200 px proxy (the GUI's budget is well under 100 ms).
 
-Run: .venv/bin/python bench/watermark.py [--files 20] [--repeat 3]
+Run: .venv/bin/python bench/watermark.py [--files 20] [--repeat 3] [--short]
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _common import load_note, result  # noqa: E402
 
 from artguard import imaging  # noqa: E402
 from artguard.profile import WatermarkSettings  # noqa: E402
@@ -100,11 +103,14 @@ def preview_ms(settings: WatermarkSettings, proxy: Image.Image, rounds: int = 15
     return statistics.median(times) * 1000
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    parser.add_argument("--short", action="store_true", help="10 files, best of 2 (for bench/all.py)")
+    args = parser.parse_args(argv)
+    if args.short:
+        args.files, args.repeat = 10, 2
 
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp)
@@ -117,7 +123,7 @@ def main() -> None:
         for i in range(1, args.files):
             files.append(indir / f"photo_{i:02d}.jpg")
             shutil.copy(first, files[-1])
-        print(f"{len(files)} x {photo.width}x{photo.height} JPEG ({first.stat().st_size / 1e6:.1f} MB), quality {QUALITY}")
+        print(f"{len(files)} x {photo.width}x{photo.height} JPEG ({first.stat().st_size / 1e6:.1f} MB), quality {QUALITY}; {load_note()}")
 
         text = WatermarkSettings(kind="text", opacity=0.6)
         tiled = WatermarkSettings(kind="text", opacity=0.35, tile=True)
@@ -146,6 +152,7 @@ def main() -> None:
         goal = best["embed --watermark-text"] / base
         print(f"embed text-watermark ratio {goal:.3f} (goal <= 1.15: {'met' if goal <= 1.15 else 'NOT met'})")
         print(f"embed tiled-watermark ratio {best['embed --watermark-text --tile'] / base:.3f}")
+        result("embed --watermark-text", goal, "x", "<= 1.15", "Pillow decode+encode, same files")
 
         proxy = photo.resize((1200, 801), Image.Resampling.BILINEAR)
         logo_path = scratch / "logo.png"
