@@ -7,7 +7,6 @@ checker) opens images through here so the same limits and error messages apply.
 from __future__ import annotations
 
 import io
-import re
 import threading
 import warnings
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from artguard import jpeg_scans
 from artguard.errors import CorruptImage, ImageTooLarge, UnsupportedFormat
 
 # 200 MP is above any camera or canvas artists post; larger files are decompression bombs.
@@ -167,8 +167,9 @@ def decode_reduced(source: Path | bytes, max_side: int = 512, *, exact: bool = T
 
     JPEG uses DCT scaling (``draft``), so a 15 MP baseline file costs ~35 ms instead of a
     full decode; other formats decode fully and are reduced after. When ``draft`` would
-    decode a progressive JPEG at 1/8 scale, its DC scans alone are decoded (see
-    ``dc_scans``): the AC scans, most of the file and of the decoding time, are never read.
+    decode a progressive JPEG at 1/8 scale, only the scans that scale reads are decoded (see
+    ``jpeg_scans``): the luma AC scans, most of the file and of the decoding time, are
+    never read, and the pixels are the same.
     ``exact=False`` keeps a DCT-scaled image whose long side is under ``2 * max_side`` as it
     is (the final resize costs ~6 ms at 15 MP, and a fingerprint does not need it).
     """
@@ -195,10 +196,10 @@ def _reduce(decoded: Decoded, max_side: int, exact: bool) -> Decoded:
 
 
 def _dc_decode(source: Path | bytes, max_side: int, full: tuple[int, int], exact: bool) -> Decoded | None:
-    """The 1/8-scale decode of a progressive JPEG from its DC scans, or None to decode normally."""
+    """The 1/8-scale decode of a progressive JPEG from the scans it needs, or None to decode normally."""
     try:
         data = source if isinstance(source, (bytes, bytearray)) else source.read_bytes()
-        reduced = dc_scans(data)
+        reduced = jpeg_scans.eighth_scale_scans(data)
         if reduced is None:
             return None
         img = _open(reduced)
@@ -208,55 +209,6 @@ def _dc_decode(source: Path | bytes, max_side: int, full: tuple[int, int], exact
     except (OSError, CorruptImage, UnsupportedFormat):
         return None  # the whole-file path gives the error a user should see
     return _reduce(decoded, max_side, exact)
-
-
-# Any marker that can end an entropy-coded segment: 0xFF not followed by a stuffed zero
-# or a restart marker (RST0-7 sit inside a scan).
-_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7]")
-_SOF2, _SOS, _EOI = 0xC2, 0xDA, 0xD9
-
-
-def dc_scans(data: bytes) -> bytes | None:
-    """A progressive JPEG cut to its header and DC scans: its 1/8-scale image, cheaply.
-
-    A progressive JPEG sends every block's DC coefficient (the block's mean) in its first
-    scans and the AC detail in later ones. Keeping every segment but the AC scans (those
-    whose spectral selection is not just coefficient 0) gives a valid JPEG that libjpeg decodes at 1/8
-    scale from the DC values alone - the same pixels as a 1/8 ``draft()`` of the whole
-    file but for libjpeg's block smoothing (it estimates the missing AC terms from the
-    neighbours: ~2 grey levels apart on average), at about a third of the time (15 MP:
-    ~50 ms against ~190 ms). None when ``data`` has no DC scan to cut to or ends early.
-    """
-    pieces, pos, end, kept, progressive = [data[:2]], 2, len(data), False, False
-    while pos + 4 <= end:
-        if data[pos] != 0xFF:
-            return None
-        marker = data[pos + 1]
-        if marker == 0xFF:
-            pos += 1
-            continue
-        if marker == _EOI:
-            break
-        segment_end = pos + 2 + ((data[pos + 2] << 8) | data[pos + 3])
-        progressive = progressive or marker == _SOF2
-        if marker != _SOS:
-            pieces.append(data[pos:segment_end])
-            pos = segment_end
-            continue
-        components = data[pos + 4]
-        spectral = data[pos + 5 + 2 * components : pos + 7 + 2 * components]  # start, end
-        found = _SCAN_END.search(data, segment_end)
-        if found is None or not progressive:
-            return None  # cut short (the whole-file decode reports it), or not progressive
-        scan_end = found.start()
-        if spectral == b"\x00\x00":
-            pieces.append(data[pos:scan_end])
-            kept = True
-        pos = scan_end
-    if not kept:
-        return None
-    pieces.append(b"\xff\xd9")
-    return b"".join(pieces)
 
 
 def thumbnail(img: Image.Image, max_side: int) -> Image.Image:

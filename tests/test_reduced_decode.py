@@ -1,13 +1,14 @@
 """The cheap decodes behind thumbnails and fingerprints trace the same copies as a full decode.
 
 The pipeline fingerprints an original from ``imaging.decode_reduced``: a 1/8 ``draft()``
-decode of a baseline JPEG, and only the DC scans of a progressive one. Measured while
-writing this (12 corpus photos + 4 generated images, each upscaled to 5184 px and saved as
-baseline and progressive q90): against the fingerprint of a full decode, the cheap paths
-moved the uncropped 192-bit hash 0-6 bits and any of the 17 crop hashes at most 8 bits, on
-progressive files (DC scans) exactly as on baseline ones (``draft()``, what the first build
-recorded). A platform copy (50 % resize + q80) of the same images moved it 0-6 bits, and the
-match threshold is 48 bits with unrelated images >= 56 bits apart: so the limits below (8
+decode of a baseline JPEG, and of a progressive one cut to the scans that scale reads
+(``jpeg_scans``: the same pixels as ``draft()`` of the whole file, tested below). Measured
+while writing this (12 corpus photos + 4 generated images, each upscaled to 5184 px and
+saved as baseline and progressive q90): against the fingerprint of a full decode, the cheap
+paths moved the uncropped 192-bit hash 0-6 bits and any of the 17 crop hashes at most 8
+bits (the first cut, DC scans only, which libjpeg smooths, stayed within the same bounds).
+A platform copy (50 % resize + q80) of the same images moved it 0-6 bits, and the match
+threshold is 48 bits with unrelated images >= 56 bits apart: so the limits below (8
 and 10 bits) keep every traced copy traced and every unrelated image unmatched.
 """
 
@@ -20,13 +21,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from artguard import fingerprint, imaging
+from artguard import fingerprint, imaging, jpeg_scans
 from artguard.errors import CorruptImage
 from tests.images import textured
 
 GLOBAL_LIMIT = 8
 CROP_LIMIT = 10
-LONG_SIDE = 4200  # 1/8 of it (525 px) is above the pipeline's 512 px: the DC path applies
+LONG_SIDE = 4200  # 1/8 of it (525 px) is above the pipeline's 512 px: the cut applies
 
 
 def _jpeg(img: Image.Image, *, progressive: bool) -> bytes:
@@ -75,30 +76,32 @@ def test_cheap_decode_fingerprint_matches_full_decode(progressive: bool) -> None
         assert [c.key for c in index.nearest(fingerprint.query_hash(copy.image))] == [1]
 
 
-def test_progressive_decode_reads_only_the_dc_scans() -> None:
-    data = _jpeg(_large(textured(1600, 1200, seed=8)), progressive=True)
-    dc = imaging.dc_scans(data)
-    assert dc is not None and len(dc) < len(data) / 3
-    with Image.open(io.BytesIO(dc)) as img:  # a valid JPEG on its own, with the full frame size
-        assert img.size == (LONG_SIDE, 3150)
-        img.draft("RGB", (525, 393))
-        img.load()
-        dc_pixels = np.asarray(imaging.thumbnail(img, 512))
-    np.testing.assert_array_equal(np.asarray(imaging.decode_reduced(data, 512).image), dc_pixels)
-    # ~the picture a full decode shows, at 1/8 scale
-    full = np.asarray(imaging.thumbnail(imaging.decode(data).image, 512), dtype=np.float64)
-    assert np.abs(full - dc_pixels).mean() < 3
+@pytest.mark.parametrize("subsampling", ["4:2:0", "4:2:2", "4:4:4", "grey"])
+def test_progressive_decode_reads_a_fraction_and_gives_the_same_pixels(subsampling: str) -> None:
+    img = _large(textured(1050, 787, seed=8))  # odd block counts at 1/8
+    buf = io.BytesIO()
+    if subsampling == "grey":
+        img.convert("L").save(buf, "JPEG", quality=90, progressive=True)
+    else:
+        img.save(buf, "JPEG", quality=90, progressive=True, subsampling=subsampling)
+    data = buf.getvalue()
+    cut = jpeg_scans.eighth_scale_scans(data)
+    assert cut is not None and len(cut) < len(data) / 1.8
+    with Image.open(io.BytesIO(data)) as whole:  # what the first build decoded: draft() of the whole file
+        whole.draft("RGB", (whole.width // 8, whole.height // 8))
+        expected = np.asarray(imaging.thumbnail(whole, 512))
+    np.testing.assert_array_equal(np.asarray(imaging.decode_reduced(data, 512).image), expected)
 
 
 def test_baseline_and_small_requests_keep_the_whole_file_decode(make_image) -> None:
     path = make_image("base.jpg", 1200, 900)
-    assert imaging.dc_scans(path.read_bytes()) is None  # a baseline file has no DC-only scan
+    assert jpeg_scans.eighth_scale_scans(path.read_bytes()) is None  # baseline: every scan holds everything
     small = _jpeg(textured(1200, 900, seed=2), progressive=True)
     # 1/8 of 1200 px is below 512: draft() decodes the whole file at 1/2
     assert imaging.decode_reduced(small, 512).image.size == (512, 384)
 
 
-def test_orientation_and_truncation_on_the_dc_path(tmp_path: Path) -> None:
+def test_orientation_and_truncation_on_the_cut_path(tmp_path: Path) -> None:
     img = _large(textured(1600, 1200, seed=3))
     exif = Image.Exif()
     exif[0x0112] = 6  # rotate 90 degrees clockwise for display
