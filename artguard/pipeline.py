@@ -218,7 +218,7 @@ def _render(src: Path, data: bytes, source_format: str, options: EmbedOptions, c
         rendered = _Rendered(data, out_fmt, img.size, decoded.original_size)
         needs_thumbs = options.sign_c2pa or ctx.catalog is not None
         if needs_thumbs:  # taken before any in-place drawing
-            rendered.original_thumb = imaging.thumbnail(decoded.image, THUMB_SIDE)
+            rendered.original_thumb = imaging.thumbnail(decoded.image, THUMB_SIDE, exact=False)
         if profile.watermark.enabled():
             from artguard.watermark.visible import apply_watermark, render_preview
 
