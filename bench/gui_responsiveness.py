@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> None:
     spin(lambda: page.worker is None)
     batch_s = time.perf_counter() - t0
     batch = monitor.stop()
-    result = page.last_summary
+    finished = page.last_summary
     workers.wait_all()
     window.catalog.close_catalog()
 
@@ -268,8 +268,8 @@ def main(argv: list[str] | None = None) -> None:
     print(summary("idle window (baseline)", idle))
     print(summary(f"adding {len(files)} images (thumbnails)", adding) + f"  ({thumbs_s:.1f} s)")
     print(summary(f"protecting {len(files) + 1} images", batch) + f"  ({batch_s:.1f} s, {(len(files) + 1) / batch_s:.1f} images/s)")
-    if result is not None:
-        print(f"{'':34} ok {result.count('ok')}  failed {result.count('error')}  cancelled {result.cancelled}")
+    if finished is not None:
+        print(f"{'':34} ok {finished.count('ok')}  failed {finished.count('error')}  cancelled {finished.cancelled}")
     for name, values in (("preview, idle (12 MP)", idle_preview), ("preview, during the batch", busy_preview)):
         print(f"{name:<34} changes {len(values):3d}  median {statistics.median(values):6.1f} ms  max {max(values):6.1f} ms")
     worst = max(max(adding), max(batch))
