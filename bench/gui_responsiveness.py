@@ -285,7 +285,7 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-    # PySide6 6.12 can abort while the interpreter tears down Qt objects here ("bool_dealloc"
-    # during the final garbage collection): the figures are printed, so leave without it.
+    # PySide6 6.12 aborted here in the interpreter's final garbage collection ("bool_dealloc",
+    # seen after an error in this script): the figures are printed, so skip the teardown.
     sys.stdout.flush()
     os._exit(0)
