@@ -281,6 +281,7 @@ def main(argv: list[str] | None = None) -> None:
            f"idle window's worst stall {max(idle):.0f} ms")
     result("GUI preview after a watermark change (12 MP, idle)", max(idle_preview), "ms", "<= 100", "the same window, idle")
     QApplication.closeAllWindows()
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
