@@ -23,7 +23,7 @@ from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from artguard import imaging, inputs, presets
+from artguard import imaging, inputs, memory, presets
 from artguard.errors import ArtGuardError, OutputError, plain_message
 from artguard.fileio import remove_stale_parts
 from artguard.libquiet import silence_libtiff
@@ -314,6 +314,7 @@ def _worker_init(task: _FileTask) -> None:
     global _worker_task
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     silence_libtiff()  # its messages would garble the parent's progress bar
+    memory.reuse_large_buffers()
     _worker_task = task
 
 
@@ -323,15 +324,16 @@ def _worker_run(src: Path, dst: Path) -> FileResult:
 
 
 def _executor(job: EmbedJob, task: _FileTask, files: int) -> Executor:
-    """Processes for CPU-bound batches (Pillow and the GIL cap threads near 1.5x on two
-    cores; processes reach ~2x), threads when the work is I/O or too small to pay the
-    ~0.3 s start-up of a worker process. forkserver keeps workers free of the caller's
-    threads (the GUI runs batches from a QThread)."""
+    """Processes for pixel work (Pillow and the GIL cap threads near 1.5x on two cores;
+    processes reach ~2x), threads otherwise: without pixel changes a file costs a reduced
+    decode, a signature and hashes, which run outside the GIL (Pillow's decoder, the c2pa
+    library, hashlib), so threads keep up without the ~0.3 s start-up of each worker
+    process. forkserver keeps workers free of the caller's threads (the GUI runs batches
+    from a QThread)."""
     workers = job.worker_count()
-    light = not (task.options.sign_c2pa or task.ctx.catalog is not None or task.options.invisible
-                 or task.options.profile.watermark.enabled() or task.options.max_size
-                 or task.options.format != "keep")
-    if workers == 1 or files <= workers or light:
+    options = task.options
+    pixels = options.invisible or options.profile.watermark.enabled() or options.max_size or options.format != "keep"
+    if workers == 1 or files <= workers or not pixels:
         return ThreadPoolExecutor(workers, thread_name_prefix="artguard")
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
@@ -353,6 +355,7 @@ def run_batch(
     on disk is complete.
     """
     job.validate()
+    memory.reuse_large_buffers()
     cancel = cancel or threading.Event()
     ctx = ctx or _default_context()
     pairs = plan(job)

@@ -181,7 +181,7 @@ class _Rendered:
 
     @functools.cached_property
     def original_thumb(self) -> Image.Image:
-        return imaging.decode_reduced(self.data, THUMB_SIDE).image
+        return imaging.decode_reduced(self.data, THUMB_SIDE, exact=False).image
 
     @functools.cached_property
     def thumb(self) -> Image.Image:
@@ -280,9 +280,9 @@ def _render(
         rendered = _Rendered(data, out_fmt, img.size, decoded.original_size)
         needs_thumbs = options.sign_c2pa or ctx.catalog is not None
         if needs_thumbs:  # taken before any in-place drawing
-            rendered.original_thumb = imaging.thumbnail(decoded.image, THUMB_SIDE)
+            rendered.original_thumb = imaging.thumbnail(decoded.image, THUMB_SIDE, exact=False)
             if cropped is not decoded.image:
-                rendered.thumb = imaging.thumbnail(cropped, THUMB_SIDE)
+                rendered.thumb = imaging.thumbnail(cropped, THUMB_SIDE, exact=False)
         if profile.watermark.enabled():
             from artguard.watermark.visible import apply_watermark, render_preview
 

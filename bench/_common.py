@@ -29,6 +29,41 @@ def large_jpeg(path: Path, width: int = 4240, height: int = 2832, quality: int =
     return path
 
 
+CORPUS = ROOT.parent / "shared" / "corpus" / "exif-samples" / "jpg"
+# Real camera photos to upscale into 15 MP test inputs (largest clean ones first).
+CORPUS_PHOTOS = ("hdr/iphone_hdr_NO.jpg", "mobile/jolla.jpg", "mobile/HMD_Nokia_8.3_5G.jpg")
+MP15 = (5184, 2916)
+
+
+def photo_15mp(folder: Path, index: int = 0, quality: int = 90) -> tuple[Path, Path]:
+    """(baseline, progressive) 15 MP JPEGs of one picture: a corpus photo upscaled when the
+    corpus is present (with sensor-like grain, so the files have a camera's entropy,
+    ~3.5 MB), else the generated photo-like image. Same pixels, two encodings."""
+    folder.mkdir(parents=True, exist_ok=True)
+    source = CORPUS / CORPUS_PHOTOS[index % len(CORPUS_PHOTOS)]
+    width, height = MP15
+    if source.is_file():
+        with Image.open(source) as img:
+            img = img.convert("RGB").resize((width, height), Image.Resampling.BICUBIC)
+        rng = np.random.default_rng(index)
+        grain = rng.integers(-6, 7, (height, width, 1), dtype=np.int16)
+        img = Image.fromarray((np.asarray(img, dtype=np.int16) + grain).clip(0, 255).astype(np.uint8))
+    else:
+        tmp = folder / "generated.jpg"
+        img = Image.open(large_jpeg(tmp, width, height, quality)).convert("RGB")
+        tmp.unlink()
+    baseline, progressive = folder / f"photo{index}-baseline.jpg", folder / f"photo{index}-progressive.jpg"
+    img.save(baseline, "JPEG", quality=quality)
+    img.save(progressive, "JPEG", quality=quality, progressive=True)
+    return baseline, progressive
+
+
+def load_note() -> str:
+    """The machine's state, printed with every result: other work shares these cores."""
+    load = os.getloadavg()
+    return f"{os.cpu_count()} cores, load average {load[0]:.2f} / {load[1]:.2f} (1 / 5 min)"
+
+
 def copies(source: Path, folder: Path, count: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -56,3 +91,32 @@ def run(*argv: str, env: dict[str, str] | None = None) -> None:
 
 def scratch() -> Path:
     return Path(tempfile.mkdtemp(prefix="artguard-bench-"))
+
+
+def result(name: str, value: float, unit: str, goal: str, baseline: str) -> bool:
+    """Print one figure in the form bench/all.py collects, and whether it meets ``goal``.
+
+    ``goal`` is "<= N" or ">= N" in ``unit``; ``baseline`` says what the ratio is against
+    (measured in the same run) or, for absolute figures, the reference they relate to.
+    """
+    op, limit = goal.split()
+    met = value <= float(limit) if op == "<=" else value >= float(limit)
+    print(f"RESULT\t{name}\t{value:.3f}\t{unit}\t{goal}\t{'met' if met else 'NOT met'}\t{baseline}")
+    return met
+
+
+def best_of(fn: Callable[[], object], repeat: int) -> float:
+    """Best wall time of ``repeat`` runs: the least disturbed by other work on the machine."""
+    return min(wall_and_cpu(fn)[0] for _ in range(repeat))
+
+
+def wall_and_cpu(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall time of one run, and the CPU time (user + system) of the child processes it ran
+    and waited for: the CPU figure shows the work done, the wall figure what a user waits,
+    which on a shared machine also holds other people's work."""
+    before = os.times()
+    start = time.perf_counter()
+    fn()
+    wall = time.perf_counter() - start
+    after = os.times()
+    return wall, (after.children_user + after.children_system) - (before.children_user + before.children_system)

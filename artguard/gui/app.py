@@ -28,8 +28,28 @@ def create_application(theme_name: str = "system") -> "QApplication":  # noqa: F
     return app
 
 
+# The core modules the window's pages import, heaviest dependencies first.
+_CORE = ("numpy", "PIL.Image", "exiv2", "cryptography.x509", "c2pa", "artguard.batch", "artguard.catalog",
+         "artguard.check", "artguard.provenance", "artguard.watermark.visible")
+
+
+def _import_core_before_qt() -> None:
+    """Import what the window needs before PySide6 is loaded, to shorten start-up.
+
+    Once loaded, PySide6 (6.12) hooks every later import and reads the new module's
+    source (inspect.getsource) to look for its ``__feature__`` switches; for numpy,
+    cryptography, exiv2, c2pa and the core this cost ~0.15 s of the ~1 s of imports
+    (bench/gui_responsiveness.py). These modules are imported anyway.
+    """
+    import importlib
+
+    for name in _CORE:
+        importlib.import_module(name)
+
+
 def run_app(files: list[str]) -> int:
     """Open the window (after the first-run welcome); returns the process exit code."""
+    _import_core_before_qt()
     from artguard.gui.preflight import platform_problem
 
     problem = platform_problem()

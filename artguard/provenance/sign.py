@@ -18,7 +18,7 @@ from PIL import Image
 from artguard.errors import ArtGuardError, IdentityError, UnsupportedFormat
 from artguard.imaging import MIME, sniff_format, to_rgb
 from artguard.profile import RightsProfile
-from artguard.provenance import certs
+from artguard.provenance import certs, datahash
 from artguard.provenance.detect import has_manifest
 from artguard.provenance.identity import Identity
 from artguard.provenance.manifest import THUMBNAIL_ID, build_manifest, parent_ingredient
@@ -67,23 +67,26 @@ def sign(
         has_thumbnail=thumbnail_jpeg is not None,
         fields=fields,
     )
-    out = io.BytesIO()
     with make_signer(identity.alg, identity.chain_pem, identity.key_pem(), tsa_url()) as signer:
         try:
-            builder = c2pa.Builder(manifest, sign_context())
-            if thumbnail_jpeg is not None:
-                builder.add_resource(THUMBNAIL_ID, io.BytesIO(thumbnail_jpeg))
-            if parent is not None:
-                parent_fmt = sniff_format(parent[:16])
-                if parent_fmt not in MIME:
-                    raise UnsupportedFormat("the parent file's format is not one C2PA reads")
-                builder.add_ingredient(parent_ingredient(title), MIME[parent_fmt], io.BytesIO(parent))
-            store = builder.sign(signer, MIME[fmt], io.BytesIO(data), out)
+            with c2pa.Builder(manifest, sign_context()) as builder:
+                if thumbnail_jpeg is not None:
+                    builder.add_resource(THUMBNAIL_ID, io.BytesIO(thumbnail_jpeg))
+                if parent is not None:
+                    parent_fmt = sniff_format(parent[:16])
+                    if parent_fmt not in MIME:
+                        raise UnsupportedFormat("the parent file's format is not one C2PA reads")
+                    builder.add_ingredient(parent_ingredient(title), MIME[parent_fmt], io.BytesIO(parent))
+                if fmt == "jpeg" and datahash.available() and not has_manifest(data, fmt):
+                    signed, store = datahash.sign_jpeg(builder, signer, data)
+                else:  # the SDK replaces a store the bytes already carry
+                    out = io.BytesIO()
+                    store = builder.sign(signer, MIME[fmt], io.BytesIO(data), out)
+                    signed = out.getvalue()
         except c2pa.C2paError.Signature as exc:
             raise IdentityError(f"C2PA signing failed with this identity: {explain(exc)}") from exc
         except c2pa.C2paError as exc:
             raise ArtGuardError(f"C2PA signing failed: {explain(exc)}") from exc
-    signed = out.getvalue()
     label = active_label(store)
     if not signed or not label or not has_manifest(signed, fmt):
         raise ArtGuardError(
