@@ -468,3 +468,17 @@ def _require_complete(data: bytes, fmt: str) -> None:
             complete = False
     if not complete:
         raise CorruptImage("image data is truncated (the file ends early)")
+
+
+def crop_box(size: tuple[int, int], aspect: tuple[int, int] | None, centre: tuple[float, float] = (0.5, 0.5)) -> tuple[int, int, int, int]:
+    """The largest ``aspect`` box inside ``size``, centred on ``centre`` (fractions of the
+    image) and pushed back inside the edges: (left, top, right, bottom) in pixels."""
+    width, height = size
+    if not aspect:
+        return 0, 0, width, height
+    want = aspect[0] / aspect[1]
+    box_w, box_h = (width, round(width / want)) if width / height <= want else (round(height * want), height)
+    box_w, box_h = max(1, min(box_w, width)), max(1, min(box_h, height))
+    left = min(max(round(centre[0] * width - box_w / 2), 0), width - box_w)
+    top = min(max(round(centre[1] * height - box_h / 2), 0), height - box_h)
+    return left, top, left + box_w, top + box_h

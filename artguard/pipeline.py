@@ -344,9 +344,7 @@ def _crop(img: Image.Image, options: EmbedOptions) -> Image.Image:
     """A platform's shape (e.g. Instagram 4:5), placed where the user put the box."""
     if not options.crop_aspect:
         return img
-    from artguard.presets import crop_box
-
-    box = crop_box(img.size, options.crop_aspect, options.crop_centre)
+    box = imaging.crop_box(img.size, options.crop_aspect, options.crop_centre)
     return img if box == (0, 0, *img.size) else img.crop(box)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from artguard import presets
+from artguard import imaging, presets
 from artguard.batch import EmbedJob, preset_jobs, run_batches
 from artguard.cli import main
 from artguard.errors import ArtGuardError
@@ -38,7 +38,7 @@ def embed_json(capsys, *argv: str) -> dict:
     ],
 )
 def test_crop_box_is_the_largest_box_of_that_shape_where_the_user_put_it(size, aspect, centre, box) -> None:
-    assert presets.crop_box(size, aspect, centre) == box
+    assert imaging.crop_box(size, aspect, centre) == box
 
 
 def test_every_builtin_preset_is_valid_and_cites_its_numbers() -> None:

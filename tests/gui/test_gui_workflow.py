@@ -349,7 +349,7 @@ def test_own_outputs_are_skipped_unless_the_output_tab_says_otherwise(window, qt
 def test_the_preview_places_the_mark_on_the_crop_as_the_output_will(window, qtbot, make_image):
     from PIL import ImageChops
 
-    from artguard.presets import crop_box
+    from artguard.imaging import crop_box
 
     page = window.protect
     page.watermark.kind.setCurrentIndex(page.watermark.kind.findData("text"))

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QMouseEvent, QPainter, QPalette, QPen, QWheelEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from artguard.presets import crop_box
+from artguard.imaging import crop_box
 
 MODES = ("after", "before", "split")
 _HANDLE_GRAB = 8  # px either side of the split line that grab it

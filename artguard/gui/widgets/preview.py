@@ -17,7 +17,7 @@ from PySide6.QtGui import QImage
 from artguard import imaging
 from artguard.gui.qimage import to_qimage
 from artguard.gui.workers import Task
-from artguard.presets import crop_box
+from artguard.imaging import crop_box
 from artguard.profile import WatermarkSettings
 from artguard.watermark.visible import render_preview
 
