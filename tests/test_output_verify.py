@@ -11,8 +11,8 @@ import pytest
 
 from artguard.catalog import Catalog
 from artguard.cli import main
-from artguard.metadata import read_metadata
 from artguard.errors import CorruptImage
+from artguard.metadata import read_metadata
 from artguard.verify import verify_output
 
 
