@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything ArtGuard needs on a fresh Linux machine, idempotently:
 # system libraries (Qt's xcb platform plugin, exiftool as the tests' second reader,
-# poppler-utils for PDF checks), a virtual environment in .venv, ArtGuard and its
+# poppler-utils for PDF checks, desktop-base's SVG wallpapers + rsvg-convert as real digital
+# art for the tracing tests and bench), a virtual environment in .venv, ArtGuard and its
 # Python dependencies (pyproject.toml). Safe to run again; it only adds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ SYSTEM_PACKAGES=(
   libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
   libegl1 libgl1 libfontconfig1 libdbus-1-3
   libimage-exiftool-perl poppler-utils xvfb xauth
+  desktop-base librsvg2-bin
 )
 
 install_system_packages() {

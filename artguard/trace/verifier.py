@@ -1,0 +1,204 @@
+"""Verify a candidate before any claim: align the copy to the reference, compare the pixels.
+
+Local features give the geometry where the picture has corners; where it has few (smooth
+gradients, fog, flat-colour art) a dense alignment (OpenCV's ECC) refines simple
+hypotheses instead: the copy filling the reference, or its non-uniform content (borders
+trimmed), each also mirrored. Either way the verdict comes from the aligned pixels
+(``compare``), never from a match count.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from artguard.trace import align, transform
+from artguard.trace.compare import Agreement, compare
+from artguard.trace.reference import Features, Reference, detect, grey_array
+
+COPY_SIDE = 512
+Relation = Literal["same", "derivative"]
+
+# Measured with bench/trace.py (see the module docstring there for the figures).
+SAME_AGREE = 0.5
+SAME_TONE = 0.8
+SMOOTH_TONE = 0.93  # no texture to compare: the tone fit alone must be near perfect
+DERIVATIVE_STRUCTURE = 0.45
+DERIVATIVE_INLIERS = 15
+_MIN_TEXTURED = 12
+_DENSE_SIDE = 160
+
+
+class CopyView:
+    """One copy as verification needs it, made once per copy and shared by all candidates."""
+
+    def __init__(self, img: Image.Image, size: tuple[int, int]) -> None:
+        self.grey = grey_array(img, COPY_SIDE)
+        self.size = size  # the copy file's real width, height
+
+    @functools.cached_property
+    def features(self) -> Features:
+        return detect(self.grey, 1500)
+
+    @functools.cached_property
+    def flipped_features(self) -> Features:
+        return detect(np.ascontiguousarray(self.grey[:, ::-1]), 1500)
+
+    @functools.cached_property
+    def inverted_features(self) -> Features:
+        """Features of the copy with lightness inverted: finds an artist's dark variant."""
+        return detect(255 - self.grey, 1500)
+
+    @functools.cached_property
+    def content_box(self) -> tuple[int, int, int, int]:
+        """x0, y0, x1, y1 of the picture in the copy (borders, letterbox, screenshot cut off)."""
+        return picture_box(self.grey)
+
+
+@dataclass(frozen=True)
+class Verification:
+    relation: Relation
+    agreement: Agreement
+    inliers: int  # feature inliers (0 for a dense alignment)
+    method: Literal["features", "dense"]
+    transform: transform.Transform
+    matrix: np.ndarray  # copy-grey pixels -> reference pixels
+
+    @property
+    def score(self) -> float:
+        return self.agreement.score
+
+
+def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Verification | None:
+    """Same picture, derivative, or None (no match)."""
+    best: Verification | None = None
+    for mirrored, feats in ((False, "features"), (True, "flipped_features")):
+        found = align.fit(getattr(copy, feats), ref.features)
+        if found is None:
+            continue
+        matrix = align.unflip(found.matrix, copy.grey.shape[1]) if mirrored else found.matrix
+        candidate = _judge(copy, ref, matrix, found.inliers, "features", original_size)
+        if candidate is not None and (best is None or _rank(candidate) > _rank(best)):
+            best = candidate
+        if best is not None and best.relation == "same":
+            return best
+    dense = _dense(copy, ref, original_size)
+    if dense is not None and (best is None or _rank(dense) > _rank(best)):
+        best = dense
+    if best is None:
+        found = align.fit(copy.inverted_features, ref.features)
+        if found is not None:
+            best = _judge(copy, ref, found.matrix, found.inliers, "features", original_size)
+    return best
+
+
+def _rank(v: Verification) -> tuple[int, float]:
+    return (v.relation == "same", v.score)
+
+
+def _judge(copy: CopyView, ref: Reference, matrix: np.ndarray, inliers: int, method: Literal["features", "dense"],
+           original_size: tuple[int, int]) -> Verification | None:
+    agreement = compare(copy.grey, ref.grey, matrix)
+    relation = classify(agreement, inliers)
+    if relation is None:
+        return None
+    shape = transform.from_matrix(matrix, (copy.grey.shape[1], copy.grey.shape[0]), copy.size,
+                                  (ref.grey.shape[1], ref.grey.shape[0]), original_size)
+    return Verification(relation, agreement, inliers, method, shape, matrix)
+
+
+def classify(a: Agreement, inliers: int) -> Relation | None:
+    """The decision rule (thresholds measured by bench/trace.py)."""
+    if a.covered < 0.1:
+        return None
+    if a.textured_blocks >= _MIN_TEXTURED:
+        if a.agree >= SAME_AGREE and a.tone >= SAME_TONE:
+            return "same"
+    elif a.tone >= SMOOTH_TONE and (inliers >= align.MIN_INLIERS or a.textured_blocks == 0 or a.agree >= SAME_AGREE):
+        return "same"
+    if inliers >= DERIVATIVE_INLIERS and a.textured_blocks >= _MIN_TEXTURED and a.structure >= DERIVATIVE_STRUCTURE:
+        return "derivative"
+    return None
+
+
+def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Verification | None:
+    """ECC refinement of 'fills the frame' hypotheses, for pictures without features."""
+    ch, cw = copy.grey.shape
+    rh, rw = ref.grey.shape
+    f = _DENSE_SIDE / max(ch, cw)
+    small = cv2.GaussianBlur(cv2.resize(copy.grey, (max(8, round(cw * f)), max(8, round(ch * f))), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
+    g = _DENSE_SIDE / max(rh, rw)
+    ref_small = cv2.GaussianBlur(cv2.resize(ref.grey, (max(8, round(rw * g)), max(8, round(rh * g))), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
+    best: Verification | None = None
+    for (x0, y0, x1, y1), (rx0, ry0, rx1, ry1), mirrored in _hypotheses(copy, rw, rh):
+        sx, sy = (rx1 - rx0) / max(1, x1 - x0), (ry1 - ry0) / max(1, y1 - y0)
+        start = np.array([[sx, 0, rx0 - x0 * sx], [0, sy, ry0 - y0 * sy]])
+        if mirrored:
+            start = np.array([[-sx, 0, rx0 + (x1 - 1) * sx], [0, sy, ry0 - y0 * sy]])
+        # In the small images' pixels: copy_small -> ref_small.
+        warp = (np.diag([g, g, 1]) @ np.vstack([start, [0, 0, 1]]) @ np.diag([1 / f, 1 / f, 1]))[:2].astype(np.float32)
+        try:
+            _, warp = cv2.findTransformECC(ref_small.astype(np.float32), small.astype(np.float32), _invert(warp), cv2.MOTION_AFFINE,
+                                           (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-4), None, 3)
+        except cv2.error:
+            continue
+        to_copy_small = np.vstack([warp, [0, 0, 1]])  # ref_small -> copy_small
+        matrix = (np.diag([1 / g, 1 / g, 1]) @ np.linalg.inv(to_copy_small) @ np.diag([f, f, 1]))[:2]
+        if not align.plausible(matrix):
+            continue
+        candidate = _judge(copy, ref, matrix, 0, "dense", original_size)
+        if candidate is not None and candidate.relation == "same" and (best is None or candidate.score > best.score):
+            best = candidate
+    return best
+
+
+def _hypotheses(copy: CopyView, rw: int, rh: int) -> list[tuple[tuple[int, int, int, int], tuple[float, float, float, float], bool]]:
+    """(copy box, reference box, mirrored) starting points: the picture fills the reference,
+    or is its centred crop of the same aspect (square, 4:5, 16:9 re-posts)."""
+    ch, cw = copy.grey.shape
+    found = []
+    for box in dict.fromkeys([(0, 0, cw, ch), copy.content_box]):
+        x0, y0, x1, y1 = box
+        aspect = (x1 - x0) / max(1, y1 - y0)
+        refs = [(0.0, 0.0, float(rw), float(rh))]
+        if abs(np.log(aspect / (rw / rh))) > 0.05:
+            cw_, ch_ = (rh * aspect, float(rh)) if rw / rh > aspect else (float(rw), rw / aspect)
+            refs.append(((rw - cw_) / 2, (rh - ch_) / 2, (rw + cw_) / 2, (rh + ch_) / 2))
+        for ref_box in refs:
+            for mirrored in (False, True):
+                found.append((box, ref_box, mirrored))
+    return found
+
+
+def _invert(warp: np.ndarray) -> np.ndarray:
+    return np.linalg.inv(np.vstack([warp, [0, 0, 1]]))[:2].astype(np.float32)
+
+
+def picture_box(grey: np.ndarray) -> tuple[int, int, int, int]:
+    """x0, y0, x1, y1 of the picture inside a frame, letterbox or screenshot page.
+
+    The page colour is the commonest colour along the copy's edge; the picture is the
+    largest region where nearly every pixel differs from it (text around a picture is
+    sparse, a picture is dense). The whole copy when no such region stands out.
+    """
+    h, w = grey.shape
+    edge = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    page = int(np.bincount(edge, minlength=256).argmax())
+    differs = (np.abs(grey.astype(np.int16) - page) > 6).astype(np.float32)
+    k = max(3, round(min(h, w) / 40))
+    dense = (cv2.blur(differs, (k, k)) > 0.85).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dense, connectivity=4)
+    if count <= 1:
+        return 0, 0, w, h
+    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, bw, bh, _area = stats[best]
+    x0, y0 = max(0, x - k // 2), max(0, y - k // 2)
+    x1, y1 = min(w, x + bw + k // 2), min(h, y + bh + k // 2)
+    if (x1 - x0) * (y1 - y0) < 0.08 * w * h or (x1 - x0) * (y1 - y0) > 0.97 * w * h:
+        return 0, 0, w, h
+    return int(x0), int(y0), int(x1), int(y1)
