@@ -76,6 +76,9 @@ class Publication:
     settings_hash: str  # hash of the job settings (for resume)
     published_at: str  # ISO 8601 UTC
     id: int | None = field(default=None)
+    # What verification needs of the output (artguard.trace.reference blob, opaque here).
+    # Stored apart and not loaded with the row: ``references()`` fetches it for candidates.
+    reference: bytes = field(default=b"", repr=False)
 
 
 def now_iso() -> str:
@@ -136,7 +139,22 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1]
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """Verification data per publication (artguard.trace): a small greyscale image and its
+    local features, so a copy can be aligned and compared even after the files moved.
+    Older rows have none; the checker then uses the files at their recorded paths."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE reference (
+            pub_id INTEGER PRIMARY KEY REFERENCES publication(id) ON DELETE CASCADE,
+            output BLOB NOT NULL
+        )
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2]
 
 _IMAGE_COLS = ("path", "size", "width", "height", "format", "sha256", "phash")
 _PUB_COLS = (
@@ -421,13 +439,15 @@ class Catalog:
 
     def add_many(self, pubs: Iterable[Publication]) -> list[int]:
         """Record several publications in one transaction (all or none)."""
-        rows = [(_row_values(p), bytes(p.output.fingerprint), bytes(p.original.fingerprint)) for p in pubs]
+        rows = [(_row_values(p), bytes(p.output.fingerprint), bytes(p.original.fingerprint), bytes(p.reference)) for p in pubs]
 
         def insert(conn: sqlite3.Connection) -> list[int]:
             ids = []
-            for values, out_fp, orig_fp in rows:
+            for values, out_fp, orig_fp, reference in rows:
                 pub_id = conn.execute(_INSERT, values).lastrowid
                 conn.execute("INSERT INTO fingerprint (pub_id, output, original) VALUES (?, ?, ?)", (pub_id, out_fp, orig_fp))
+                if reference:
+                    conn.execute("INSERT INTO reference (pub_id, output) VALUES (?, ?)", (pub_id, reference))
                 ids.append(pub_id)
             return ids
 
@@ -443,6 +463,7 @@ class Catalog:
                 chunk = ids[start:start + _IN_CHUNK]
                 marks = ",".join("?" * len(chunk))
                 conn.execute(f"DELETE FROM fingerprint WHERE pub_id IN ({marks})", chunk)
+                conn.execute(f"DELETE FROM reference WHERE pub_id IN ({marks})", chunk)
                 removed += conn.execute(f"DELETE FROM publication WHERE id IN ({marks})", chunk).rowcount
             return removed
 
@@ -513,6 +534,20 @@ class Catalog:
                 sql = f"SELECT pub_id, output, original FROM fingerprint WHERE pub_id IN ({','.join('?' * len(chunk))})"
                 for pub_id, out_fp, orig_fp in conn.execute(sql, chunk):
                     result[pub_id] = (bytes(out_fp), bytes(orig_fp))
+        return result
+
+    def references(self, pub_ids: Iterable[int] | None = None) -> dict[int, bytes]:
+        """{id: verification blob} for the given ids (all when None); ids without one are absent."""
+        conn = self._reader()
+        result: dict[int, bytes] = {}
+        with _translated(self.path):
+            if pub_ids is None:
+                return {pub_id: bytes(blob) for pub_id, blob in conn.execute("SELECT pub_id, output FROM reference")}
+            ids = [int(i) for i in pub_ids]
+            for start in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[start:start + _IN_CHUNK]
+                sql = f"SELECT pub_id, output FROM reference WHERE pub_id IN ({','.join('?' * len(chunk))})"
+                result.update((pub_id, bytes(blob)) for pub_id, blob in conn.execute(sql, chunk))
         return result
 
     def count(self, search: str = "") -> int:

@@ -48,11 +48,15 @@ from PIL import Image
 
 from artguard.imaging import to_rgb
 
-BLOB_VERSION = 2
+BLOB_VERSION = 3
 CROP_STEPS = (0.025, 0.075)
 # (left, top, right, bottom) fractions cut off; the first box is the uncropped image.
 BOXES = np.array([(0.0, 0.0, 0.0, 0.0), *itertools.product(CROP_STEPS, repeat=4)], dtype=np.float64)
-N_BOXES = len(BOXES)
+# Centred crops re-posters make: Instagram square, 4:5 portrait, 9:16 story, 16:9 (each
+# the largest of that shape; the whole image again when it already has that shape).
+ASPECTS = (1.0, 0.8, 9 / 16, 16 / 9)
+N_BOXES = len(BOXES) + len(ASPECTS)
+_V2_BOXES = len(BOXES)
 HASH_BITS = 192
 WORDS = HASH_BITS // 64
 MATCH_THRESHOLD = 48
@@ -82,12 +86,25 @@ class Candidate:
 
     key: int
     distance: int
-    box: tuple[float, float, float, float]
+    box: int  # which stored crop was nearest (0: the whole image)
+
+
+def aspect_boxes(width: int, height: int) -> np.ndarray:
+    """The centred crops of ``ASPECTS`` as (left, top, right, bottom) fractions cut off."""
+    boxes = []
+    for aspect in ASPECTS:
+        if width / height > aspect:
+            cut = (1 - aspect * height / width) / 2
+            boxes.append((cut, 0.0, cut, 0.0))
+        else:
+            cut = (1 - width / (aspect * height)) / 2
+            boxes.append((0.0, cut, 0.0, cut))
+    return np.array(boxes, dtype=np.float64)
 
 
 def compute(img: Image.Image) -> Fingerprint:
     """Fingerprint a reduced decode (long side <= 512 px, EXIF orientation applied)."""
-    coefficients = _dct(_cell_means(_grey(img), BOXES))
+    coefficients = _dct(_cell_means(_grey(img), np.vstack([BOXES, aspect_boxes(*img.size)])))
     low = coefficients[0, :8, :8].ravel()
     phash = int(np.packbits(low > np.median(low)).view(">u8")[0])
     blob = bytes([BLOB_VERSION]) + _long_hashes(coefficients).astype(">u8").tobytes()
@@ -99,8 +116,31 @@ def query_hash(img: Image.Image) -> np.ndarray:
     return _long_hashes(_dct(_cell_means(_grey(img), BOXES[:1])))[0]
 
 
+def query_hashes(img: Image.Image, picture: tuple[int, int, int, int] | None = None) -> np.ndarray:
+    """(Q, 3) hashes a copy is looked up by: as it is, mirrored, and (when ``picture``, the
+    copy's picture box in ``img`` pixels, is smaller than the copy) the picture alone, as
+    it is and mirrored. A border, letterbox or screenshot page then costs nothing, and a
+    mirrored copy lands on its original instead of half the bits away."""
+    grey = _grey(img)
+    boxes = [(0.0, 0.0, 0.0, 0.0)]
+    if picture is not None:
+        w, h = img.size
+        x0, y0, x1, y1 = picture
+        inner = (x0 / w, y0 / h, 1 - x1 / w, 1 - y1 / h)
+        if max(inner) > 0.01:
+            boxes.append(inner)
+    box_array = np.array(boxes, dtype=np.float64)
+    flipped = box_array[:, [2, 1, 0, 3]]
+    cells = np.concatenate([_cell_means(grey, box_array), _cell_means(np.ascontiguousarray(grey[:, ::-1]), flipped)])
+    return _long_hashes(_dct(cells))
+
+
 def blob_hashes(blob: bytes) -> np.ndarray:
-    """The (17, 3) uint64 crop hashes in a stored blob, or a clear error for a foreign one."""
+    """The (N_BOXES, 3) uint64 crop hashes in a stored blob, or a clear error for a foreign
+    one. A version-2 blob (no aspect crops) has its whole-image hash in their place."""
+    if len(blob) == 1 + 8 * WORDS * _V2_BOXES and blob[:1] == b"\x02":
+        old = np.frombuffer(blob, dtype=">u8", offset=1).astype(np.uint64).reshape(_V2_BOXES, WORDS)
+        return np.vstack([old, np.repeat(old[:1], N_BOXES - _V2_BOXES, axis=0)])
     if len(blob) != 1 + 8 * WORDS * N_BOXES or blob[0] != BLOB_VERSION:
         raise ValueError(f"unknown fingerprint blob (version {blob[:1].hex() or 'none'}, {len(blob)} bytes)")
     return np.frombuffer(blob, dtype=">u8", offset=1).astype(np.uint64).reshape(N_BOXES, WORDS)
@@ -136,16 +176,17 @@ class FingerprintIndex:
         return bits
 
     def nearest(self, query: np.ndarray, *, limit: int = 5, threshold: int = MATCH_THRESHOLD) -> list[Candidate]:
-        """Entries within ``threshold`` bits, closest first (at most ``limit``)."""
-        bits = self.distances(query)
+        """Entries within ``threshold`` bits of ``query`` (one hash, or (Q, 3) variants:
+        the closest variant counts), closest first (at most ``limit``)."""
+        queries = query.reshape(-1, WORDS)
+        bits = self.distances(queries[0])
+        for more in queries[1:]:
+            np.minimum(bits, self.distances(more), out=bits)
         dist = bits.min(axis=0)
         hits = np.flatnonzero(dist <= threshold)
         hits = hits[np.argsort(dist[hits], kind="stable")][:limit]
         boxes = bits[:, hits].argmin(axis=0)
-        return [
-            Candidate(int(self.keys[i]), int(dist[i]), tuple(float(v) for v in BOXES[box]))
-            for i, box in zip(hits, boxes)
-        ]
+        return [Candidate(int(self.keys[i]), int(dist[i]), int(box)) for i, box in zip(hits, boxes)]
 
 
 def confidence(distance: int) -> float:

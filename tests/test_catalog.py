@@ -230,7 +230,7 @@ def test_a_catalog_inherited_across_fork_reopens_in_the_child(cat, pair):
 def test_file_is_wal_and_versioned(cat):
     with sqlite3.connect(cat.path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == catalog_mod.schema_version() == 1
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == catalog_mod.schema_version() == 2
 
 
 def test_watermark_ids_increase_persist_and_wrap(tmp_path):
@@ -258,7 +258,7 @@ def test_older_layout_is_backed_up_then_migrated(tmp_path):
         assert raw.execute("SELECT note FROM legacy").fetchall() == [("kept",)]
         assert raw.execute("PRAGMA user_version").fetchone()[0] == 0
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == catalog_mod.schema_version()
     assert not (tmp_path / "fresh.sqlite3.v0.bak").exists()
     Catalog(tmp_path / "fresh.sqlite3").close()  # a brand-new file has nothing to back up
     assert not (tmp_path / "fresh.sqlite3.v0.bak").exists()
@@ -291,10 +291,10 @@ def test_a_new_migration_runs_on_old_files_and_keeps_data(tmp_path, pair, monkey
     with Catalog(path) as cat:
         assert cat.get(pub_id).output.sha256 == hashlib.sha256(output.read_bytes()).hexdigest()
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == catalog_mod.schema_version() == 3
         assert "note" in [r[1] for r in raw.execute("PRAGMA table_info(publication)")]
-    with sqlite3.connect(tmp_path / "c.sqlite3.v1.bak") as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    with sqlite3.connect(tmp_path / "c.sqlite3.v2.bak") as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
         assert raw.execute("SELECT id FROM publication").fetchall() == [(pub_id,)]
 
 
@@ -313,7 +313,7 @@ def test_a_failing_migration_leaves_the_file_untouched(tmp_path, pair, monkeypat
         Catalog(path)
     monkeypatch.undo()
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
         assert "half_done" not in [r[1] for r in raw.execute("PRAGMA table_info(publication)")]
     with Catalog(path) as cat:
         assert cat.get(pub_id).id == pub_id
@@ -378,7 +378,7 @@ def test_export_csv_and_json_read_back(cat, pair, make_image):
     buf = io.StringIO()
     assert cat.export("json", buf) == 2
     doc = json.loads(buf.getvalue())
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == catalog_mod.schema_version()
     first, second = doc["publications"]
     assert first["output"]["sha256"] == hashlib.sha256(output.read_bytes()).hexdigest()
     assert second["output"]["format"] == "webp" and second["output"]["width"] == 40

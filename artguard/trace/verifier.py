@@ -25,8 +25,12 @@ COPY_SIDE = 512
 Relation = Literal["same", "derivative"]
 
 # Measured with bench/trace.py (see the module docstring there for the figures).
-SAME_AGREE = 0.5
+SAME_AGREE = 0.6
 SAME_TONE = 0.8
+# A dense alignment has no inlier evidence and can bend one smooth picture onto another:
+# it must agree almost everywhere.
+DENSE_AGREE = 0.85
+DENSE_TONE = 0.9
 SMOOTH_TONE = 0.93  # no texture to compare: the tone fit alone must be near perfect
 DERIVATIVE_STRUCTURE = 0.45
 DERIVATIVE_INLIERS = 15
@@ -68,6 +72,7 @@ class Verification:
     method: Literal["features", "dense"]
     transform: transform.Transform
     matrix: np.ndarray  # copy-grey pixels -> reference pixels
+    reference_shape: tuple[int, int]  # (height, width) of the reference the matrix maps into
 
     @property
     def score(self) -> float:
@@ -97,6 +102,23 @@ def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Ve
     return best
 
 
+def align_to_original(work: Image.Image, v: Verification, copy: CopyView, original_size: tuple[int, int],
+                      side: int = 1024) -> Image.Image:
+    """The copy warped back onto the original's frame (long edge ``side``), greyscale; what
+    the copy does not show stays flat grey. ``work`` is the copy decoded at any size."""
+    ow, oh = original_size
+    f = side / max(ow, oh)
+    target = (max(1, round(ow * f)), max(1, round(oh * f)))
+    rh, rw = v.reference_shape
+    gh, gw = copy.grey.shape
+    to_grey = np.diag([gw / work.width, gh / work.height, 1.0])
+    to_target = np.diag([target[0] / rw, target[1] / rh, 1.0])
+    matrix = (to_target @ np.vstack([v.matrix, [0, 0, 1]]) @ to_grey)[:2]
+    grey = np.asarray(work.convert("L"), dtype=np.uint8)
+    aligned = cv2.warpAffine(grey, matrix, target, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=128)
+    return Image.fromarray(aligned, "L")
+
+
 def _rank(v: Verification) -> tuple[int, float]:
     return (v.relation == "same", v.score)
 
@@ -104,20 +126,20 @@ def _rank(v: Verification) -> tuple[int, float]:
 def _judge(copy: CopyView, ref: Reference, matrix: np.ndarray, inliers: int, method: Literal["features", "dense"],
            original_size: tuple[int, int]) -> Verification | None:
     agreement = compare(copy.grey, ref.grey, matrix)
-    relation = classify(agreement, inliers)
+    relation = classify(agreement, inliers, dense=method == "dense")
     if relation is None:
         return None
     shape = transform.from_matrix(matrix, (copy.grey.shape[1], copy.grey.shape[0]), copy.size,
                                   (ref.grey.shape[1], ref.grey.shape[0]), original_size)
-    return Verification(relation, agreement, inliers, method, shape, matrix)
+    return Verification(relation, agreement, inliers, method, shape, matrix, ref.grey.shape)
 
 
-def classify(a: Agreement, inliers: int) -> Relation | None:
+def classify(a: Agreement, inliers: int, *, dense: bool = False) -> Relation | None:
     """The decision rule (thresholds measured by bench/trace.py)."""
     if a.covered < 0.1:
         return None
     if a.textured_blocks >= _MIN_TEXTURED:
-        if a.agree >= SAME_AGREE and a.tone >= SAME_TONE:
+        if a.agree >= (DENSE_AGREE if dense else SAME_AGREE) and a.tone >= (DENSE_TONE if dense else SAME_TONE):
             return "same"
     elif a.tone >= SMOOTH_TONE and (inliers >= align.MIN_INLIERS or a.textured_blocks == 0 or a.agree >= SAME_AGREE):
         return "same"
@@ -154,6 +176,8 @@ def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Ve
         candidate = _judge(copy, ref, matrix, 0, "dense", original_size)
         if candidate is not None and candidate.relation == "same" and (best is None or candidate.score > best.score):
             best = candidate
+            if best.score > 0.95:  # the hypotheses are alternatives: a near-perfect one ends the search
+                break
     return best
 
 
