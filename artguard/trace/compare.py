@@ -28,6 +28,9 @@ _GRID = 16
 _TEXTURE_STD = 3.0
 _AGREE_NCC = 0.5
 _TONE_BINS = 32
+_EDGE_BAND = 3  # blocks of the 16 x 16 grid along each edge where overlays are expected
+_DETAIL_STD = 8.0
+_MIN_PAINTED = 6  # blocks: fewer is noise (JPEG, resampling), not a paint-over
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class Agreement:
     tone: float
     covered: float
     textured_blocks: int
+    painted: float = 0.0  # share of blocks inside the picture that carry other detail
+
 
     @property
     def score(self) -> float:
@@ -65,12 +70,12 @@ def compare(copy_grey: np.ndarray, ref_grey: np.ndarray, matrix: np.ndarray) -> 
     covered = float(valid.mean())
     if valid.sum() < 64:
         return Agreement(0.0, 0.0, 0.0, covered, 0)
-    agree, structure, textured, disagreeing = _blocks(copy, warped, valid)
+    agree, structure, textured, disagreeing, painted = _blocks(copy, warped, valid)
     trusted = valid & ~disagreeing
     if trusted.sum() < 0.5 * valid.sum():
         trusted = valid
     tone = _robust_tone(warped, copy, trusted)
-    return Agreement(agree, structure, tone, covered, textured)
+    return Agreement(agree, structure, tone, covered, textured, painted)
 
 
 def _robust_tone(ref: np.ndarray, copy: np.ndarray, mask: np.ndarray) -> float:
@@ -143,11 +148,15 @@ def _isotonic(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.concatenate([np.full(int(n), m) for m, _, n in blocks])
 
 
-def _blocks(copy: np.ndarray, ref: np.ndarray, valid: np.ndarray) -> tuple[float, float, int, np.ndarray]:
-    """Shares of textured blocks that agree / agree up to sign, their count, and a mask of
-    the textured blocks that disagree (something painted over: kept out of the tone fit)."""
+def _blocks(copy: np.ndarray, ref: np.ndarray, valid: np.ndarray) -> tuple[float, float, int, np.ndarray, float]:
+    """Shares of textured blocks that agree / agree up to sign, their count, a mask of the
+    textured blocks that disagree (kept out of the tone fit), and ``painted``: the share of
+    blocks away from the copy's edges where either side shows strong detail the other does
+    not. Platforms and re-posters add strips, bars and text along the edges; detail changed
+    inside the picture (an ink splat, a paint-over, a pasted figure) makes a derivative."""
     h, w = copy.shape
     disagreeing = np.zeros_like(valid)
+    painted = counted = 0
     ys = np.linspace(0, h, _GRID + 1).astype(int)
     xs = np.linspace(0, w, _GRID + 1).astype(int)
     agree = structure = textured = 0
@@ -158,6 +167,11 @@ def _blocks(copy: np.ndarray, ref: np.ndarray, valid: np.ndarray) -> tuple[float
                 continue
             a = copy[y0:y1, x0:x1][m]
             b = ref[y0:y1, x0:x1][m]
+            row, col = y0 * _GRID // h, x0 * _GRID // w
+            interior = _EDGE_BAND <= row < _GRID - _EDGE_BAND and _EDGE_BAND <= col < _GRID - _EDGE_BAND
+            counted += interior
+            if interior and max(a.std(), b.std()) >= _DETAIL_STD and (a.std() < 1e-3 or b.std() < 1e-3 or np.corrcoef(a, b)[0, 1] < _AGREE_NCC):
+                painted += 1
             if b.std() < _TEXTURE_STD:
                 continue
             textured += 1
@@ -166,6 +180,7 @@ def _blocks(copy: np.ndarray, ref: np.ndarray, valid: np.ndarray) -> tuple[float
             structure += abs(ncc) >= _AGREE_NCC
             if ncc < _AGREE_NCC:
                 disagreeing[y0:y1, x0:x1] = True
+    share = painted / counted if counted and painted >= _MIN_PAINTED else 0.0
     if textured == 0:
-        return 0.0, 0.0, 0, disagreeing
-    return agree / textured, structure / textured, textured, disagreeing
+        return 0.0, 0.0, 0, disagreeing, share
+    return agree / textured, structure / textured, textured, disagreeing, share

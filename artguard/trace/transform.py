@@ -75,7 +75,7 @@ def from_matrix(matrix: np.ndarray, copy_px: tuple[int, int], copy_size: tuple[i
     linear = real[:2, :2]
     mirrored = bool(np.linalg.det(linear) < 0)
     unmirrored = linear @ np.diag([-1.0, 1.0]) if mirrored else linear
-    rotation = -math.degrees(math.atan2(unmirrored[1, 0], unmirrored[0, 0]))
+    rotation = math.degrees(math.atan2(unmirrored[1, 0], unmirrored[0, 0]))
     scale_x = 1.0 / max(1e-9, float(np.linalg.norm(linear[:, 0])))
     scale_y = 1.0 / max(1e-9, float(np.linalg.norm(linear[:, 1])))
     ow, oh = original_size

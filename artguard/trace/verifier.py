@@ -27,6 +27,7 @@ Relation = Literal["same", "derivative"]
 # Measured with bench/trace.py (see the module docstring there for the figures).
 SAME_AGREE = 0.6
 SAME_TONE = 0.8
+MAX_PAINTED = 0.08  # share of inner blocks whose detail may differ (JPEG noise, text near a strip)
 # A dense alignment has no inlier evidence and can bend one smooth picture onto another:
 # it must agree almost everywhere.
 DENSE_AGREE = 0.85
@@ -137,6 +138,10 @@ def _judge(copy: CopyView, ref: Reference, matrix: np.ndarray, inliers: int, met
 def classify(a: Agreement, inliers: int, *, dense: bool = False) -> Relation | None:
     """The decision rule (thresholds measured by bench/trace.py)."""
     if a.covered < 0.1:
+        return None
+    if a.painted > MAX_PAINTED:
+        if a.structure >= DERIVATIVE_STRUCTURE or a.agree >= SAME_AGREE:
+            return "derivative"
         return None
     if a.textured_blocks >= _MIN_TEXTURED:
         if a.agree >= (DENSE_AGREE if dense else SAME_AGREE) and a.tone >= (DENSE_TONE if dense else SAME_TONE):
