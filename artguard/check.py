@@ -298,14 +298,13 @@ def _check_file(path: Path, data: bytes, catalog: Catalog | None, index: Catalog
         height=facts["height"],
         size=len(data),
         c2pa=facts["c2pa"],
-        watermark=_blind_mark(work) if copy is not None else {"id": None},
         carried=carried(copy_values),
         checked_at=now_utc(),
         thumbnail=_thumb_jpeg(small),
         notes=notes,
     )
     queries = fingerprint.query_hashes(small, copy.content_box if copy is not None else None)
-    result.match = _identify(catalog, index, sha, copy_values, facts, result.watermark, queries, copy, work)
+    result.match, result.watermark = _identify(catalog, index, sha, copy_values, facts, queries, copy, work)
     if result.match is not None:
         result.fields = compare_fields(result.match.publication.fields, copy_values)
         result.verdict = verdict(result.fields, result.match.publication, result.c2pa)
@@ -349,7 +348,10 @@ def _mark_json(detection: Any) -> dict[str, Any]:
 
 
 def _identify(catalog: Catalog, index: CatalogIndex, sha: str, values: dict[str, str], facts: dict[str, Any],
-              mark: dict[str, Any], query: np.ndarray, copy: trace.CopyView | None, work: Any) -> Match | None:
+              query: np.ndarray, copy: trace.CopyView | None, work: Any) -> tuple[Match | None, dict[str, Any]]:
+    """The match and the invisible-mark reading. The mark is read once per copy: on the
+    copy aligned back to the original when it was traced by its pixels (undoing crops,
+    mirroring and rotation the blind search cannot), otherwise blind."""
     def found(pubs: list[Publication], method: str) -> Match | None:
         if not pubs:
             return None
@@ -369,21 +371,24 @@ def _identify(catalog: Catalog, index: CatalogIndex, sha: str, values: dict[str,
     label = facts["c2pa"].get("label")
     if match is None and label:
         match = found(catalog.find_by_c2pa_label(label), "c2pa")
+    if match is None and copy is not None:
+        match = _trace(catalog, index, copy, query, work)
+        if match is not None and "mark_after_alignment" in match.evidence:
+            return match, match.evidence["mark_after_alignment"]
+    mark = _blind_mark(work) if copy is not None else {"id": None, "reason": "image too small for the invisible mark"}
     if match is None and mark.get("id") is not None:
         match = found(catalog.find_by_watermark(int(mark["id"])), "watermark")
-    if match is not None:
-        if copy is not None and match.method != "sha256":
-            verified = _verify(index, copy, match.publication)
-            if verified is not None and verified.relation == "same":
-                match.transform = verified.transform
-                match.evidence = _evidence(verified)
-        return match
-    if copy is None:
-        return None
-    return _trace(catalog, index, copy, query, work)
+    if match is not None and match.method in ("xmp-id", "c2pa", "watermark") and copy is not None:
+        verified = _verify(index, copy, match.publication)
+        if verified is not None and verified.relation == "same":
+            match.transform = verified.transform
+            match.evidence = _evidence(verified)
+    return match, mark
 
 
 CANDIDATE_THRESHOLD = 72  # bits of 192: candidates only; alignment decides
+VARIANT_DISTANCE = 56  # candidates this close are also searched for a recoloured variant
+SETTLED_SCORE = 0.9  # a candidate verified this well ends the search (other exports aside)
 
 
 def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: np.ndarray, work: Any) -> Match | None:
@@ -393,11 +398,16 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
         distances.setdefault(hit.key // 2, hit.distance)
     tried: dict[int, tuple[Publication, trace.Verification | None]] = {}
 
+    def settled() -> bool:
+        return any(v is not None and v.relation == "same" and v.score >= SETTLED_SCORE for _, v in tried.values())
+
     def attempt(pub_ids: Iterable[int]) -> None:
         for pub_id in pub_ids:
-            if pub_id not in tried:
-                pub = catalog.get(pub_id)
-                tried[pub_id] = (pub, _verify(index, copy, pub))
+            if pub_id in tried or settled():
+                continue
+            pub = catalog.get(pub_id)
+            close = distances.get(pub_id, CANDIDATE_THRESHOLD) <= VARIANT_DISTANCE
+            tried[pub_id] = (pub, _verify(index, copy, pub, variants=close))
 
     attempt(distances)
     if not any(v is not None and v.relation == "same" for _, v in tried.values()):
@@ -418,11 +428,11 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
     return match
 
 
-def _verify(index: CatalogIndex, copy: trace.CopyView, pub: Publication) -> trace.Verification | None:
+def _verify(index: CatalogIndex, copy: trace.CopyView, pub: Publication, *, variants: bool = False) -> trace.Verification | None:
     ref = index.reference(pub)
     if ref is None:
         return None
-    return trace.verify(copy, ref, (pub.output.width, pub.output.height))
+    return trace.verify(copy, ref, (pub.output.width, pub.output.height), variants=variants)
 
 
 def _right_export(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, best: trace.Verification, pub: Publication,
@@ -470,7 +480,7 @@ def _read_mark_aligned(match: Match, v: trace.Verification, copy: trace.CopyView
         return
     try:
         aligned = trace.align_to_original(work, v, copy, (pub.output.width, pub.output.height))
-        detection = invisible.detect(aligned, invisible.watermark_key())
+        detection = invisible.detect(aligned, invisible.watermark_key(), search="aligned")
     except ArtGuardError:
         return
     if detection is not None and invisible.split_payload(detection.payload)[1] == pub.watermark_id:

@@ -53,7 +53,8 @@ def compare(copy_grey: np.ndarray, ref_grey: np.ndarray, matrix: np.ndarray) -> 
     """``matrix`` maps copy-grey pixels to reference pixels."""
     h, w = copy_grey.shape
     f = min(1.0, _SIDE / max(h, w))
-    size = (max(8, round(w * f)), max(8, round(h * f)))
+    # Sides a multiple of the grid, so blocks are equal and computed as one array.
+    size = (max(2, round(w * f / _GRID)) * _GRID, max(2, round(h * f / _GRID)) * _GRID)
     copy = cv2.resize(copy_grey, size, interpolation=cv2.INTER_AREA).astype(np.float32)
     to_small = np.array([[size[0] / w, 0, 0], [0, size[1] / h, 0], [0, 0, 1]])
     ref_to_copy = to_small @ np.linalg.inv(np.vstack([matrix, [0, 0, 1]]))
@@ -83,24 +84,17 @@ def _robust_tone(ref: np.ndarray, copy: np.ndarray, mask: np.ndarray) -> float:
     and only those far worse than the typical block): flat areas painted over (a caption
     strip on a plain sky) must not hide that everything else matches."""
     lut = _tone_curve(ref[mask], copy[mask])
-    residual = np.abs(copy - lut[_bins(ref)])
-    h, w = copy.shape
-    ys = np.linspace(0, h, _GRID + 1).astype(int)
-    xs = np.linspace(0, w, _GRID + 1).astype(int)
-    blocks = []
-    for y0, y1 in zip(ys[:-1], ys[1:]):
-        for x0, x1 in zip(xs[:-1], xs[1:]):
-            m = mask[y0:y1, x0:x1]
-            if m.sum() > 0.5 * m.size:
-                blocks.append((float(residual[y0:y1, x0:x1][m].mean()), y0, y1, x0, x1))
-    if blocks:
-        typical = float(np.median([b[0] for b in blocks]))
-        worst = sorted(blocks, reverse=True)[: len(blocks) // 3]
-        keep = mask.copy()
-        for res, y0, y1, x0, x1 in worst:
-            if res > max(3 * typical, 10.0):
-                keep[y0:y1, x0:x1] = False
-        mask = keep
+    residual = _grid_blocks(np.abs(copy - lut[_bins(ref)]))
+    weight = _grid_blocks(mask.astype(np.float32))
+    count = weight.sum(-1)
+    usable = count > 0.5 * weight.shape[-1]
+    if usable.any():
+        block_res = (residual * weight).sum(-1) / np.maximum(count, 1)
+        typical = float(np.median(block_res[usable]))
+        ranked = np.sort(block_res[usable])[::-1]
+        cutoff = max(3 * typical, 10.0, float(ranked[len(ranked) // 3]) if len(ranked) >= 3 else np.inf)
+        drop = usable & (block_res > cutoff)
+        mask = mask & ~_expand(drop, mask.shape)
     return _tone_fit(ref[mask], copy[mask])
 
 
@@ -148,39 +142,43 @@ def _isotonic(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.concatenate([np.full(int(n), m) for m, _, n in blocks])
 
 
+def _grid_blocks(arr: np.ndarray) -> np.ndarray:
+    """(GRID, GRID, pixels per block) view of an image whose sides are multiples of GRID."""
+    h, w = arr.shape
+    return arr.reshape(_GRID, h // _GRID, _GRID, w // _GRID).transpose(0, 2, 1, 3).reshape(_GRID, _GRID, -1)
+
+
+def _expand(block_mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    return np.repeat(np.repeat(block_mask, shape[0] // _GRID, axis=0), shape[1] // _GRID, axis=1)
+
+
 def _blocks(copy: np.ndarray, ref: np.ndarray, valid: np.ndarray) -> tuple[float, float, int, np.ndarray, float]:
     """Shares of textured blocks that agree / agree up to sign, their count, a mask of the
     textured blocks that disagree (kept out of the tone fit), and ``painted``: the share of
     blocks away from the copy's edges where either side shows strong detail the other does
     not. Platforms and re-posters add strips, bars and text along the edges; detail changed
     inside the picture (an ink splat, a paint-over, a pasted figure) makes a derivative."""
-    h, w = copy.shape
-    disagreeing = np.zeros_like(valid)
-    painted = counted = 0
-    ys = np.linspace(0, h, _GRID + 1).astype(int)
-    xs = np.linspace(0, w, _GRID + 1).astype(int)
-    agree = structure = textured = 0
-    for y0, y1 in zip(ys[:-1], ys[1:]):
-        for x0, x1 in zip(xs[:-1], xs[1:]):
-            m = valid[y0:y1, x0:x1]
-            if m.size == 0 or m.mean() < 0.8:
-                continue
-            a = copy[y0:y1, x0:x1][m]
-            b = ref[y0:y1, x0:x1][m]
-            row, col = y0 * _GRID // h, x0 * _GRID // w
-            interior = _EDGE_BAND <= row < _GRID - _EDGE_BAND and _EDGE_BAND <= col < _GRID - _EDGE_BAND
-            counted += interior
-            if interior and max(a.std(), b.std()) >= _DETAIL_STD and (a.std() < 1e-3 or b.std() < 1e-3 or np.corrcoef(a, b)[0, 1] < _AGREE_NCC):
-                painted += 1
-            if b.std() < _TEXTURE_STD:
-                continue
-            textured += 1
-            ncc = 0.0 if a.std() < 1e-3 else float(np.corrcoef(a, b)[0, 1])
-            agree += ncc >= _AGREE_NCC
-            structure += abs(ncc) >= _AGREE_NCC
-            if ncc < _AGREE_NCC:
-                disagreeing[y0:y1, x0:x1] = True
+    a, b = _grid_blocks(copy), _grid_blocks(ref)
+    m = _grid_blocks(valid.astype(np.float32))
+    n = m.sum(-1)
+    used = n >= 0.8 * m.shape[-1]
+    n = np.maximum(n, 1)
+    mean_a = (a * m).sum(-1) / n
+    mean_b = (b * m).sum(-1) / n
+    da, db = (a - mean_a[..., None]) * m, (b - mean_b[..., None]) * m
+    std_a = np.sqrt((da * da).sum(-1) / n)
+    std_b = np.sqrt((db * db).sum(-1) / n)
+    ncc = np.where((std_a > 1e-3) & (std_b > 1e-3), (da * db).sum(-1) / n / np.maximum(std_a * std_b, 1e-9), 0.0)
+    textured_mask = used & (std_b >= _TEXTURE_STD)
+    textured = int(textured_mask.sum())
+    disagreeing = _expand(textured_mask & (ncc < _AGREE_NCC), valid.shape)
+    rows, cols = np.indices((_GRID, _GRID))
+    inner = (rows >= _EDGE_BAND) & (rows < _GRID - _EDGE_BAND) & (cols >= _EDGE_BAND) & (cols < _GRID - _EDGE_BAND)
+    counted = int((used & inner).sum())
+    painted = int((used & inner & (np.maximum(std_a, std_b) >= _DETAIL_STD) & (ncc < _AGREE_NCC)).sum())
     share = painted / counted if counted and painted >= _MIN_PAINTED else 0.0
     if textured == 0:
         return 0.0, 0.0, 0, disagreeing, share
-    return agree / textured, structure / textured, textured, disagreeing, share
+    agree = float((textured_mask & (ncc >= _AGREE_NCC)).sum()) / textured
+    structure = float((textured_mask & (np.abs(ncc) >= _AGREE_NCC)).sum()) / textured
+    return agree, structure, textured, disagreeing, share

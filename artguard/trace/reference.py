@@ -13,6 +13,7 @@ Blob layout (version 1): version byte, JPEG length (u32), greyscale JPEG (q90, l
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 from dataclasses import dataclass
@@ -58,15 +59,15 @@ def grey_array(img: Image.Image, side: int) -> np.ndarray:
     return np.asarray(grey, dtype=np.uint8)
 
 
-_sift = None
+@functools.lru_cache(maxsize=4)
+def _sift(limit: int) -> cv2.SIFT:
+    return cv2.SIFT_create(nfeatures=limit, contrastThreshold=0.02)
 
 
 def detect(grey: np.ndarray, limit: int = MAX_FEATURES) -> Features:
-    """SIFT keypoints with a low contrast threshold: digital art has few strong corners."""
-    global _sift
-    if _sift is None:
-        _sift = cv2.SIFT_create(contrastThreshold=0.02)
-    keypoints, descriptors = _sift.detectAndCompute(grey, None)
+    """The ``limit`` strongest SIFT keypoints (descriptors are computed for those only), with
+    a low contrast threshold: digital art has few strong corners."""
+    keypoints, descriptors = _sift(limit).detectAndCompute(grey, None)
     if descriptors is None or not keypoints:
         return Features(np.zeros((0, 2), np.float32), np.zeros((0, 128), np.float32))
     order = np.argsort([-k.response for k in keypoints])[:limit]

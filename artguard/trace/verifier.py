@@ -37,6 +37,7 @@ DERIVATIVE_STRUCTURE = 0.45
 DERIVATIVE_INLIERS = 15
 _MIN_TEXTURED = 12
 _DENSE_SIDE = 160
+_QUICK_SCORE = 0.95
 
 
 class CopyView:
@@ -80,8 +81,16 @@ class Verification:
         return self.agreement.score
 
 
-def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Verification | None:
-    """Same picture, derivative, or None (no match)."""
+def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, variants: bool = True) -> Verification | None:
+    """Same picture, derivative, or None (no match).
+
+    The cheap dense check of the unmirrored hypotheses runs first: most re-posts are the
+    whole picture re-encoded or lightly cropped, and a near-perfect agreement there spares
+    the copy's SIFT run (the largest cost of a check). ``variants``: also look for a
+    lightness-inverted variant (one more SIFT run; worth it for close candidates only)."""
+    quick = _dense(copy, ref, original_size, flips=(False,))
+    if quick is not None and quick.score >= _QUICK_SCORE:
+        return quick
     best: Verification | None = None
     for mirrored, feats in ((False, "features"), (True, "flipped_features")):
         found = align.fit(getattr(copy, feats), ref.features)
@@ -93,10 +102,10 @@ def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Ve
             best = candidate
         if best is not None and best.relation == "same":
             return best
-    dense = _dense(copy, ref, original_size)
+    dense = _dense(copy, ref, original_size, flips=(True,)) if quick is None else quick
     if dense is not None and (best is None or _rank(dense) > _rank(best)):
         best = dense
-    if best is None:
+    if best is None and variants:
         found = align.fit(copy.inverted_features, ref.features)
         if found is not None:
             best = _judge(copy, ref, found.matrix, found.inliers, "features", original_size)
@@ -153,7 +162,7 @@ def classify(a: Agreement, inliers: int, *, dense: bool = False) -> Relation | N
     return None
 
 
-def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Verification | None:
+def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips: tuple[bool, ...]) -> Verification | None:
     """ECC refinement of 'fills the frame' hypotheses, for pictures without features."""
     ch, cw = copy.grey.shape
     rh, rw = ref.grey.shape
@@ -162,7 +171,7 @@ def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Ve
     g = _DENSE_SIDE / max(rh, rw)
     ref_small = cv2.GaussianBlur(cv2.resize(ref.grey, (max(8, round(rw * g)), max(8, round(rh * g))), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
     best: Verification | None = None
-    for (x0, y0, x1, y1), (rx0, ry0, rx1, ry1), mirrored in _hypotheses(copy, rw, rh):
+    for (x0, y0, x1, y1), (rx0, ry0, rx1, ry1), mirrored in _hypotheses(copy, rw, rh, flips):
         sx, sy = (rx1 - rx0) / max(1, x1 - x0), (ry1 - ry0) / max(1, y1 - y0)
         start = np.array([[sx, 0, rx0 - x0 * sx], [0, sy, ry0 - y0 * sy]])
         if mirrored:
@@ -186,7 +195,7 @@ def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Ve
     return best
 
 
-def _hypotheses(copy: CopyView, rw: int, rh: int) -> list[tuple[tuple[int, int, int, int], tuple[float, float, float, float], bool]]:
+def _hypotheses(copy: CopyView, rw: int, rh: int, flips: tuple[bool, ...]) -> list[tuple[tuple[int, int, int, int], tuple[float, float, float, float], bool]]:
     """(copy box, reference box, mirrored) starting points: the picture fills the reference,
     or is its centred crop of the same aspect (square, 4:5, 16:9 re-posts)."""
     ch, cw = copy.grey.shape
@@ -199,7 +208,7 @@ def _hypotheses(copy: CopyView, rw: int, rh: int) -> list[tuple[tuple[int, int, 
             cw_, ch_ = (rh * aspect, float(rh)) if rw / rh > aspect else (float(rw), rw / aspect)
             refs.append(((rw - cw_) / 2, (rh - ch_) / 2, (rw + cw_) / 2, (rh + ch_) / 2))
         for ref_box in refs:
-            for mirrored in (False, True):
+            for mirrored in flips:
                 found.append((box, ref_box, mirrored))
     return found
 
