@@ -61,6 +61,8 @@ BOXES = np.array([(0.0, 0.0, 0.0, 0.0), *itertools.product(CROP_STEPS, repeat=4)
 ASPECTS = (1.0, 0.8, 9 / 16, 16 / 9)
 N_BOXES = len(BOXES) + len(ASPECTS)
 _V2_BOXES = len(BOXES)
+_SHAPES = 1 + len(ASPECTS)  # the whole image and its aspect crops
+_ORDER = np.array([0, *range(_V2_BOXES, N_BOXES), *range(1, _V2_BOXES)])
 HASH_BITS = 192
 WORDS = HASH_BITS // 64
 MATCH_THRESHOLD = 48
@@ -90,7 +92,7 @@ class Candidate:
 
     key: int
     distance: int
-    box: int  # which stored crop was nearest (0: the whole image)
+    box: int  # which stored crop was nearest (index into BOXES + aspect boxes; 0: the whole image)
 
 
 def aspect_boxes(width: int, height: int) -> np.ndarray:
@@ -164,18 +166,22 @@ class FingerprintIndex:
         if len(rows) != len(self.keys):
             raise ValueError("one blob per key is needed")
         stacked = np.stack(rows) if rows else np.zeros((0, N_BOXES, WORDS), dtype=np.uint64)
-        self.hashes = np.ascontiguousarray(stacked.transpose(2, 1, 0))
+        # The whole image and the aspect crops first: a copy's other query hashes (mirrored,
+        # picture box) are compared with those ``_SHAPES`` rows only, a contiguous slice.
+        self.hashes = np.ascontiguousarray(stacked[:, _ORDER].transpose(2, 1, 0))
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def distances(self, query: np.ndarray) -> np.ndarray:
-        """(17, N) uint8: the Hamming distance from ``query`` to every stored crop hash."""
-        words = np.empty(self.hashes.shape[1:], dtype=np.uint64)
-        bits = np.bitwise_count(np.bitwise_xor(self.hashes[0], query[0], out=words))
+    def distances(self, query: np.ndarray, rows: int = N_BOXES) -> np.ndarray:
+        """(rows, N) uint8: the Hamming distance from ``query`` to the first ``rows`` stored
+        crop hashes of every entry (in ``_ORDER``)."""
+        hashes = self.hashes[:, :rows]
+        words = np.empty(hashes.shape[1:], dtype=np.uint64)
+        bits = np.bitwise_count(np.bitwise_xor(hashes[0], query[0], out=words))
         more = np.empty_like(bits)
         for word in range(1, WORDS):
-            np.bitwise_xor(self.hashes[word], query[word], out=words)
+            np.bitwise_xor(hashes[word], query[word], out=words)
             bits += np.bitwise_count(words, out=more)
         return bits
 
@@ -185,11 +191,11 @@ class FingerprintIndex:
         queries = query.reshape(-1, WORDS)
         bits = self.distances(queries[0])
         for more in queries[1:]:
-            np.minimum(bits, self.distances(more), out=bits)
+            np.minimum(bits[:_SHAPES], self.distances(more, _SHAPES), out=bits[:_SHAPES])
         dist = bits.min(axis=0)
         hits = np.flatnonzero(dist <= threshold)
         hits = hits[np.argsort(dist[hits], kind="stable")][:limit]
-        boxes = bits[:, hits].argmin(axis=0)
+        boxes = _ORDER[bits[:, hits].argmin(axis=0)]
         return [Candidate(int(self.keys[i]), int(dist[i]), int(box)) for i, box in zip(hits, boxes)]
 
 
