@@ -9,6 +9,7 @@ trimmed), each also mirrored. Either way the verdict comes from the aligned pixe
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import Literal
@@ -43,8 +44,8 @@ _QUICK_SCORE = 0.95
 class CopyView:
     """One copy as verification needs it, made once per copy and shared by all candidates."""
 
-    def __init__(self, img: Image.Image, size: tuple[int, int]) -> None:
-        self.grey = grey_array(img, COPY_SIDE)
+    def __init__(self, img: Image.Image | np.ndarray, size: tuple[int, int]) -> None:
+        self.grey = img if isinstance(img, np.ndarray) else grey_array(img, COPY_SIDE)
         self.size = size  # the copy file's real width, height
 
     @functools.cached_property
@@ -56,9 +57,10 @@ class CopyView:
         return detect(np.ascontiguousarray(self.grey[:, ::-1]), 1500)
 
     @functools.cached_property
-    def inverted_features(self) -> Features:
-        """Features of the copy with lightness inverted: finds an artist's dark variant."""
-        return detect(255 - self.grey, 1500)
+    def inverted(self) -> CopyView:
+        """The copy with lightness inverted: an artist's dark variant turns back into the
+        light composition (still a derivative: its colours are not the original's)."""
+        return CopyView(255 - self.grey, self.size)
 
     @functools.cached_property
     def content_box(self) -> tuple[int, int, int, int]:
@@ -106,10 +108,22 @@ def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, va
     if dense is not None and (best is None or _rank(dense) > _rank(best)):
         best = dense
     if best is None and variants:
-        found = align.fit(copy.inverted_features, ref.features)
-        if found is not None:
-            best = _judge(copy, ref, found.matrix, found.inliers, "features", original_size)
+        best = _dark_variant(copy, ref, original_size)
     return best
+
+
+def _dark_variant(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Verification | None:
+    """A derivative whose lightness is inverted: aligned by the inverted copy's features (or
+    densely where it has none), then either its edges match (``structure``) or the inverted
+    copy is the reference's picture."""
+    inverted = copy.inverted
+    found = align.fit(inverted.features, ref.features)
+    if found is not None:
+        direct = _judge(copy, ref, found.matrix, found.inliers, "features", original_size)
+        if direct is not None:
+            return direct if direct.relation == "derivative" else dataclasses.replace(direct, relation="derivative")
+    back = _dense(inverted, ref, original_size, flips=(False,))
+    return dataclasses.replace(back, relation="derivative") if back is not None else None
 
 
 def align_to_original(work: Image.Image, v: Verification, copy: CopyView, original_size: tuple[int, int],
