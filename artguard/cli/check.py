@@ -60,10 +60,12 @@ def _print_text(result: CheckResult) -> None:
             f"is your original {match.publication.original.path} as it was before protection "
             f"(it never carried the CMI below; published as {match.publication.output.path}"
             if match.method == "sha256" and match.against == "original"
-            else f"matches {match.publication.output.path} (by {match.method}{distance}"
+            else f"{'is a derivative of' if match.relation == 'derivative' else 'matches'} "
+            f"{match.publication.output.path} (by {match.method}{distance}"
         )
         print(f"{result.path}: {result.verdict} - {what}, confidence {match.confidence:.2f}; "
               f"published {match.publication.published_at})")
+        print(f"  {match.strength or 'match'}" + (f"; the copy {match.transform.words()}" if match.transform else ""))
         for name, state in result.fields.items():
             print(f"  {name:<18} {state}")
     print(f"  {'c2pa':<18} {result.c2pa.get('state', 'absent')}")
