@@ -1,10 +1,15 @@
 """Check a copy found online: which original is it, what CMI survived, what was stripped.
 
-Identification goes from the strongest evidence to the weakest and stops at the first
-hit: the exact bytes (SHA-256), the XMP InstanceID / DocumentID, the C2PA manifest
-label, the invisible watermark's image id, then perceptual similarity (artguard.
-fingerprint, which survives stripping, re-encoding, resizing and crops). The CMI the copy
-still carries is compared key by key with what was written into the matched output.
+Identification goes from the strongest evidence to the weakest: the exact bytes
+(SHA-256, the very export that carries them), the XMP InstanceID / DocumentID, the C2PA
+manifest label; then the pixels. Pixel tracing never claims on similarity alone:
+catalog hashes (artguard.fingerprint: as is, mirrored, picture box, aspect crops) and,
+when they miss, local-feature votes nominate candidates, and artguard.trace aligns the
+copy to each candidate's stored reference and compares the aligned pixels: "same",
+"derivative" or nothing. A traced copy is then warped back onto the original's frame and
+its invisible mark read there (the strongest evidence); an untraced copy gets the blind
+mark search. Of several exports of one original, the one the copy resembles is reported.
+The CMI the copy still carries is compared key by key with what was written into it.
 """
 
 from __future__ import annotations

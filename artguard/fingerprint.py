@@ -199,15 +199,6 @@ class FingerprintIndex:
         return [Candidate(int(self.keys[i]), int(dist[i]), int(box)) for i, box in zip(hits, boxes)]
 
 
-def confidence(distance: int) -> float:
-    """0..1 from a Hamming distance: 1 identical, 0.5 at the threshold, 0 far beyond it.
-
-    Linear between 0 bits (1.0) and twice the threshold (0.0); the closest unrelated
-    images measured (56 bits) score 0.42.
-    """
-    return round(max(0.0, 1.0 - distance / (2 * MATCH_THRESHOLD)), 2)
-
-
 def _grey(img: Image.Image) -> np.ndarray:
     grey = to_rgb(img).convert("L")
     if max(grey.size) > _WORK_SIDE:

@@ -85,12 +85,6 @@ def test_real_photos_crops_match_only_their_own_original(corpus) -> None:
         assert [h.key for h in hits] == [key], paths[key].name
 
 
-def test_confidence_falls_with_distance() -> None:
-    assert fingerprint.confidence(0) == 1.0
-    assert fingerprint.confidence(fingerprint.MATCH_THRESHOLD) == 0.5
-    assert fingerprint.confidence(fingerprint.HASH_BITS) == 0.0
-
-
 def test_a_foreign_blob_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown fingerprint blob"):
         fingerprint.FingerprintIndex([1], [b"\x09" + bytes(8)])
