@@ -392,7 +392,7 @@ def _identify(catalog: Catalog, index: CatalogIndex, sha: str, values: dict[str,
 
 
 CANDIDATE_THRESHOLD = 72  # bits of 192: candidates only; alignment decides
-VARIANT_DISTANCE = 56  # candidates this close are also searched for a recoloured variant
+THOROUGH_DISTANCE = 60  # candidates this close get the thorough search (partial crops, dark variants)
 SETTLED_SCORE = 0.9  # a candidate verified this well ends the search (other exports aside)
 
 
@@ -411,8 +411,8 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
             if pub_id in tried or settled():
                 continue
             pub = catalog.get(pub_id)
-            close = distances.get(pub_id, CANDIDATE_THRESHOLD) <= VARIANT_DISTANCE
-            tried[pub_id] = (pub, _verify(index, copy, pub, variants=close))
+            close = distances.get(pub_id, CANDIDATE_THRESHOLD) <= THOROUGH_DISTANCE
+            tried[pub_id] = (pub, _verify(index, copy, pub, thorough=close))
 
     attempt(distances)
     if not any(v is not None and v.relation == "same" for _, v in tried.values()):
@@ -433,11 +433,11 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
     return match
 
 
-def _verify(index: CatalogIndex, copy: trace.CopyView, pub: Publication, *, variants: bool = False) -> trace.Verification | None:
+def _verify(index: CatalogIndex, copy: trace.CopyView, pub: Publication, *, thorough: bool = False) -> trace.Verification | None:
     ref = index.reference(pub)
     if ref is None:
         return None
-    return trace.verify(copy, ref, (pub.output.width, pub.output.height), variants=variants)
+    return trace.verify(copy, ref, (pub.output.width, pub.output.height), thorough=thorough)
 
 
 def _right_export(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, best: trace.Verification, pub: Publication,

@@ -83,13 +83,14 @@ class Verification:
         return self.agreement.score
 
 
-def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, variants: bool = True) -> Verification | None:
+def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, thorough: bool = True) -> Verification | None:
     """Same picture, derivative, or None (no match).
 
     The cheap dense check of the unmirrored hypotheses runs first: most re-posts are the
     whole picture re-encoded or lightly cropped, and a near-perfect agreement there spares
-    the copy's SIFT run (the largest cost of a check). ``variants``: also look for a
-    lightness-inverted variant (one more SIFT run; worth it for close candidates only)."""
+    the copy's SIFT run (the largest cost of a check). ``thorough``: when nothing else
+    aligns, also try partial crops densely and look for a lightness-inverted variant (more
+    ECC runs and one more SIFT run: worth it for close candidates only)."""
     quick = _dense(copy, ref, original_size, flips=(False,))
     if quick is not None and quick.score >= _QUICK_SCORE:
         return quick
@@ -107,7 +108,9 @@ def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, va
     dense = _dense(copy, ref, original_size, flips=(True,)) if quick is None else quick
     if dense is not None and (best is None or _rank(dense) > _rank(best)):
         best = dense
-    if best is None and variants:
+    if best is None and thorough:
+        best = _dense(copy, ref, original_size, flips=(False,), partial=True)
+    if best is None and thorough:
         best = _dark_variant(copy, ref, original_size)
     return best
 
@@ -176,7 +179,8 @@ def classify(a: Agreement, inliers: int, *, dense: bool = False) -> Relation | N
     return None
 
 
-def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips: tuple[bool, ...]) -> Verification | None:
+def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips: tuple[bool, ...],
+           partial: bool = False) -> Verification | None:
     """ECC refinement of 'fills the frame' hypotheses, for pictures without features."""
     ch, cw = copy.grey.shape
     rh, rw = ref.grey.shape
@@ -185,7 +189,8 @@ def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips
     g = _DENSE_SIDE / max(rh, rw)
     ref_small = cv2.GaussianBlur(cv2.resize(ref.grey, (max(8, round(rw * g)), max(8, round(rh * g))), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
     best: Verification | None = None
-    for (x0, y0, x1, y1), (rx0, ry0, rx1, ry1), mirrored in _hypotheses(copy, rw, rh, flips):
+    starts = _partial_hypotheses(copy, rw, rh) if partial else _hypotheses(copy, rw, rh, flips)
+    for (x0, y0, x1, y1), (rx0, ry0, rx1, ry1), mirrored in starts:
         sx, sy = (rx1 - rx0) / max(1, x1 - x0), (ry1 - ry0) / max(1, y1 - y0)
         start = np.array([[sx, 0, rx0 - x0 * sx], [0, sy, ry0 - y0 * sy]])
         if mirrored:
@@ -224,6 +229,22 @@ def _hypotheses(copy: CopyView, rw: int, rh: int, flips: tuple[bool, ...]) -> li
         for ref_box in refs:
             for mirrored in flips:
                 found.append((box, ref_box, mirrored))
+    return found
+
+
+def _partial_hypotheses(copy: CopyView, rw: int, rh: int) -> list[tuple[tuple[int, int, int, int], tuple[float, float, float, float], bool]]:
+    """The picture as a crop keeping 70 % of each side (half the area), at the nine places
+    a re-poster crops from (corners, edges, centre): the starting points ECC needs for a
+    partial crop of a picture without features."""
+    x0, y0, x1, y1 = copy.content_box
+    aspect = (x1 - x0) / max(1, y1 - y0)
+    side = 0.7 * min(rw, rh * aspect)
+    w, h = side, side / aspect
+    found = []
+    for fy in (0.0, 0.5, 1.0):
+        for fx in (0.0, 0.5, 1.0):
+            left, top = fx * (rw - w), fy * (rh - h)
+            found.append(((x0, y0, x1, y1), (left, top, left + w, top + h), False))
     return found
 
 
