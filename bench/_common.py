@@ -56,3 +56,13 @@ def run(*argv: str, env: dict[str, str] | None = None) -> None:
 
 def scratch() -> Path:
     return Path(tempfile.mkdtemp(prefix="artguard-bench-"))
+
+
+def random_fingerprint_index(entries: int, rng: np.random.Generator):
+    """A catalog fingerprint index of ``entries`` random entries, for lookup timing."""
+    from artguard import fingerprint
+
+    index = fingerprint.FingerprintIndex([], [])
+    index.keys = np.arange(entries, dtype=np.int64)
+    index.hashes = rng.integers(0, 2**63, (fingerprint.WORDS, fingerprint.N_BOXES, entries), dtype=np.uint64)
+    return index
