@@ -43,7 +43,7 @@ STRENGTH = {
     "c2pa": "strong: carries the publication's C2PA manifest",
     "same": "strong: same picture after alignment",
     "derivative": "possible derivative: review by eye",
-    "unverified": "weak: similar overall, not confirmed by alignment",
+    "ambiguous": "possible: another of your originals matches almost as well; review by eye",
 }
 
 
@@ -393,7 +393,8 @@ def _identify(catalog: Catalog, index: CatalogIndex, sha: str, values: dict[str,
 
 CANDIDATE_THRESHOLD = 72  # bits of 192: candidates only; alignment decides
 THOROUGH_DISTANCE = 60  # candidates this close get the thorough search (partial crops, dark variants)
-SETTLED_SCORE = 0.9  # a candidate verified this well ends the search (other exports aside)
+SETTLED_SCORE = 0.9  # a candidate verified this well ends the search, but for close rivals
+RIVAL_MARGIN = 12  # bits: rivals this near the settled candidate are verified too
 
 
 def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: np.ndarray, work: Any) -> Match | None:
@@ -403,12 +404,17 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
         distances.setdefault(hit.key // 2, hit.distance)
     tried: dict[int, tuple[Publication, trace.Verification | None]] = {}
 
-    def settled() -> bool:
-        return any(v is not None and v.relation == "same" and v.score >= SETTLED_SCORE for _, v in tried.values())
+    def settled_at() -> int | None:
+        """The hash distance of a candidate already verified well, if any."""
+        done = [distances.get(k, CANDIDATE_THRESHOLD) for k, (_, v) in tried.items()
+                if v is not None and v.relation == "same" and v.score >= SETTLED_SCORE]
+        return min(done) if done else None
 
     def attempt(pub_ids: Iterable[int]) -> None:
         for pub_id in pub_ids:
-            if pub_id in tried or settled():
+            settled = settled_at()
+            # Past a good match, only candidates about as close are verified (the relative evidence).
+            if pub_id in tried or (settled is not None and distances.get(pub_id, CANDIDATE_THRESHOLD) > settled + RIVAL_MARGIN):
                 continue
             pub = catalog.get(pub_id)
             close = distances.get(pub_id, CANDIDATE_THRESHOLD) <= THOROUGH_DISTANCE
@@ -426,8 +432,16 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
     else:
         others = []
     method = "phash" if pub.id in distances else "features"
+    strength = STRENGTH[best.relation]
+    evidence = _evidence(best)
+    rivals = [(v, p) for v, p in verified if p.original.sha256 != pub.original.sha256]
+    if rivals:  # relative evidence: how the best other original fared
+        rival_v, rival = max(rivals, key=lambda vp: (vp[0].relation == "same", vp[0].score))
+        evidence["runner_up"] = {"publication_id": rival.id, "relation": rival_v.relation, "score": round(rival_v.score, 3)}
+        if best.relation == "same" and rival_v.relation == "same" and rival_v.score >= best.score - 0.05:
+            strength = STRENGTH["ambiguous"]
     match = Match(pub, method, distances.get(pub.id), round(best.score, 2), "output", best.relation,
-                  STRENGTH[best.relation], best.transform, _evidence(best), others)
+                  strength, best.transform, evidence, others)
     if best.relation == "same":
         _read_mark_aligned(match, best, copy, work)
     return match

@@ -184,3 +184,23 @@ def test_real_wallpaper_art_square_and_screenshot(tmp_path: Path) -> None:
         result = check_copy(_copy(output, edit, tmp_path / "found", name), catalog=catalog)
         assert result.match is not None and result.match.relation == "same", name
         assert result.match.publication.output.path == str(output.resolve())
+
+
+def test_two_originals_of_the_same_picture_are_flagged_for_review(tmp_path: Path) -> None:
+    """Relative evidence: when another original matches almost as well, the claim says so."""
+    src = tmp_path / "in"
+    src.mkdir()
+    img = textured(900, 600, seed=12)
+    img.save(src / "a.png")
+    img.point(lambda v: min(255, v + 3)).save(src / "b.png")  # a re-export, a different file
+    textured(900, 600, seed=13).save(src / "c.png")
+    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Ana", "--no-c2pa"]) == 0
+    catalog = Catalog()
+    copy = _copy(tmp_path / "out" / "in" / "a.png", pa.mirror, tmp_path / "found", "a.jpg")
+    doc = check_copy(copy, catalog=catalog).to_json()["match"]
+    assert doc["relation"] == "same" and doc["strength"].startswith("possible: another of your originals")
+    assert doc["evidence"]["runner_up"]["relation"] == "same"
+    alone = _copy(tmp_path / "out" / "in" / "c.png", pa.mirror, tmp_path / "found", "c.jpg")
+    doc = check_copy(alone, catalog=catalog).to_json()["match"]
+    assert doc["strength"] == "strong: same picture after alignment"
+    assert doc["evidence"].get("runner_up", {"relation": None})["relation"] != "same"
