@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import io
 import tempfile
 import urllib.request
@@ -377,7 +378,7 @@ def _identify(catalog: Catalog, index: CatalogIndex, sha: str, values: dict[str,
     if match is None and label:
         match = found(catalog.find_by_c2pa_label(label), "c2pa")
     if match is None and copy is not None:
-        match = _trace(catalog, index, copy, query, work)
+        match = _trace(catalog, index, copy, query, work, facts["format"])
         if match is not None and "mark_after_alignment" in match.evidence:
             return match, match.evidence["mark_after_alignment"]
     mark = _blind_mark(work) if copy is not None else {"id": None, "reason": "image too small for the invisible mark"}
@@ -397,7 +398,7 @@ SETTLED_SCORE = 0.9  # a candidate verified this well ends the search, but for c
 RIVAL_MARGIN = 12  # bits: rivals this near the settled candidate are verified too
 
 
-def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: np.ndarray, work: Any) -> Match | None:
+def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: np.ndarray, work: Any, fmt: str) -> Match | None:
     """Hash candidates, then feature-vote candidates if none verifies; the best verified wins."""
     distances: dict[int, int] = {}
     for hit in index.nearest(query, limit=6, threshold=CANDIDATE_THRESHOLD):
@@ -428,7 +429,7 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
         return None
     best, pub = max(verified, key=lambda vp: (vp[0].relation == "same", vp[0].score))
     if best.relation == "same":
-        best, pub, others = _right_export(catalog, index, copy, best, pub, tried)
+        best, pub, others = _right_export(catalog, index, copy, fmt, best, pub, tried)
     else:
         others = []
     method = "phash" if pub.id in distances else "features"
@@ -454,11 +455,11 @@ def _verify(index: CatalogIndex, copy: trace.CopyView, pub: Publication, *, thor
     return trace.verify(copy, ref, (pub.output.width, pub.output.height), thorough=thorough)
 
 
-def _right_export(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, best: trace.Verification, pub: Publication,
+def _right_export(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, fmt: str, best: trace.Verification, pub: Publication,
                   tried: dict[int, tuple[Publication, trace.Verification | None]]) -> tuple[trace.Verification, Publication, list[Publication]]:
     """Of all exports of the same original, the one the copy resembles most: best pixel
-    agreement (a visible mark present or not, the crop), then the smallest export at least
-    as large as the copy, then the same format, then the newest."""
+    agreement (a visible mark present or not, the crop), then the export the copy is not an
+    enlargement of and is nearest in scale to, then the same format, then the newest."""
     siblings = [p for p in catalog.find_by_sha256(pub.original.sha256) if p.original.sha256 == pub.original.sha256]
     scored: list[tuple[trace.Verification, Publication]] = [(best, pub)]
     for sib in siblings:
@@ -469,13 +470,12 @@ def _right_export(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, b
             scored.append((verified, sib))
     top = max(v.score for v, _ in scored)
     close = [(v, p) for v, p in scored if v.score >= top - 0.01]
-    copy_long = max(copy.size)
 
     def preference(vp: tuple[trace.Verification, Publication]) -> tuple[Any, ...]:
         v, p = vp
-        long_side = max(p.output.width, p.output.height) * v.transform.scale
-        fits = long_side >= copy_long * 0.98
-        return (fits, -abs(long_side - copy_long), v.score, p.published_at)
+        scale = v.transform.scale  # copy pixels per pixel of this export
+        not_enlarged = scale <= 1.02  # a copy is rarely sharper than its source
+        return (not_enlarged, -abs(math.log(max(scale, 1e-6))), p.output.format == fmt, v.score, p.published_at)
 
     chosen_v, chosen = max(close, key=preference)
     others = [p for p in siblings if p.id != chosen.id]
