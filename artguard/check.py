@@ -422,9 +422,20 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
             tried[pub_id] = (pub, _verify(index, copy, pub, thorough=close))
 
     attempt(distances)
+    votes: list[int] = []
     if not any(v is not None and v.relation == "same" for _, v in tried.values()):
-        attempt(index.features.candidates(copy.features, copy.flipped_features))
+        votes = index.features.candidates(copy.features, copy.flipped_features)
+        attempt(votes)
     verified = [(v, p) for p, v in tried.values() if v is not None]
+    if not verified:
+        # Nothing aligned: the nearest hash candidate and the best-voted one get the thorough
+        # search (partial crops, a recoloured dark variant) whatever their distance.
+        for pub_id in dict.fromkeys([*list(distances)[:1], *votes[:1]]):
+            pub = tried[pub_id][0]
+            found = _verify(index, copy, pub, thorough=True)
+            if found is not None:
+                verified.append((found, pub))
+                tried[pub_id] = (pub, found)
     if not verified:
         return None
     best, pub = max(verified, key=lambda vp: (vp[0].relation == "same", vp[0].score))

@@ -172,7 +172,7 @@ def test_bad_inputs_get_a_first_frame_or_a_reason(published, tmp_path: Path) -> 
 
 @pytest.mark.skipif(not shutil.which("rsvg-convert") or not Path("/usr/share/desktop-base").is_dir(),
                     reason="desktop-base / librsvg2-bin not installed (scripts/setup.sh installs them)")
-def test_real_wallpaper_art_square_and_screenshot(tmp_path: Path) -> None:
+def test_real_wallpaper_art_square_screenshot_mirror_and_dark_variant(tmp_path: Path) -> None:
     svg = sorted(Path("/usr/share/desktop-base/homeworld-theme/wallpaper").rglob("1920x1080.svg"))[0]
     src = tmp_path / "in"
     src.mkdir()
@@ -184,6 +184,9 @@ def test_real_wallpaper_art_square_and_screenshot(tmp_path: Path) -> None:
         result = check_copy(_copy(output, edit, tmp_path / "found", name), catalog=catalog)
         assert result.match is not None and result.match.relation == "same", name
         assert result.match.publication.output.path == str(output.resolve())
+    dark = check_copy(_copy(output, lambda i: pa.repost_2048(pa.dark_variant(i)), tmp_path / "found", "dark.jpg"), catalog=catalog)
+    assert dark.match is not None and dark.match.relation == "derivative"
+    assert dark.to_json()["match"]["strength"] == "possible derivative: review by eye"
 
 
 def test_two_originals_of_the_same_picture_are_flagged_for_review(tmp_path: Path) -> None:
