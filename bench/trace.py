@@ -60,17 +60,20 @@ EDITS = {
     "caption strip 15 %": pa.caption_strip,
     "centre square": pa.instagram_square,
     "4:5 portrait": pa.portrait_4_5,
+    "9:16 story": lambda i: pa.jpeg(pa.aspect_crop(i, 9 / 16), 80),
     "mirror": pa.mirror,
     "5 % border": pa.border,
     "screenshot": pa.screenshot,
     "rotate 2°": lambda i: pa.rotate(i, 2),
     "rotate 5°": lambda i: pa.rotate(i, -5),
+    "rotate 10°": lambda i: pa.rotate(i, 10),
     "stretch 100x90 %": pa.stretch,
     "square + mirror": lambda i: pa.mirror(pa.instagram_square(i)),
     "screenshot of webp": lambda i: pa.screenshot(pa.webp_q75(i)),
     "rotate 5° + caption": lambda i: pa.caption_strip(pa.rotate(i, 5)),
     "border + 25 %": lambda i: pa.quarter_q70(pa.border(i, 0.05, (20, 20, 20))),
     "4:5 + filter + q70": lambda i: pa.jpeg(pa.filtered(pa.portrait_4_5(i)), 70),
+    "half crop + mirror + webp": lambda i: pa.webp_q75(pa.mirror(pa.partial_half(i))),
 }
 
 
