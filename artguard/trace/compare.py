@@ -106,12 +106,12 @@ def _tone_curve(ref: np.ndarray, copy: np.ndarray) -> np.ndarray:
     """The best non-decreasing tone curve ref -> copy, as a LUT per bin: the median copy
     level of each reference bin (robust to a painted-over part), made monotone."""
     bins = _bins(ref)
-    order = np.argsort(bins, kind="stable")
-    counts = np.bincount(bins, minlength=_TONE_BINS)
-    starts = np.concatenate([[0], np.cumsum(counts)])
-    sorted_copy = copy[order]
-    medians = np.array([np.median(sorted_copy[a:b]) if b > a else 0.0 for a, b in zip(starts[:-1], starts[1:])])
+    levels = np.clip(np.rint(copy), 0, 255).astype(np.int64)
+    histogram = np.bincount(bins * 256 + levels, minlength=_TONE_BINS * 256).reshape(_TONE_BINS, 256)
+    counts = histogram.sum(axis=1)
     used = counts > 0
+    # The median level of each bin: where its cumulative histogram passes half its count.
+    medians = (histogram.cumsum(axis=1) <= (counts[:, None] - 1) // 2).sum(axis=1).astype(np.float64)
     lut = np.zeros(_TONE_BINS)
     if used.any():
         curve = _isotonic(medians[used], counts[used].astype(np.float64))
