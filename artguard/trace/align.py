@@ -59,14 +59,15 @@ def fit(copy: Features, ref: Features) -> Fit | None:
     return best
 
 
-def plausible(matrix: np.ndarray) -> bool:
-    """A platform edit: no shear, no extreme squash, scale within reason."""
+def plausible(matrix: np.ndarray, max_stretch: float = 1.6) -> bool:
+    """A platform edit: no shear, sides scaled within ``max_stretch`` of each other, scale
+    within reason."""
     linear = matrix[:, :2]
     sx, sy = np.linalg.norm(linear[:, 0]), np.linalg.norm(linear[:, 1])
     if min(sx, sy) <= 1e-6:
         return False
     cos_between = abs(float(linear[:, 0] @ linear[:, 1])) / (sx * sy)
-    return cos_between < 0.1 and 0.6 < sx / sy < 1.6 and 0.02 < sx < 50
+    return cos_between < 0.1 and 1 / max_stretch < sx / sy < max_stretch and 0.02 < sx < 50
 
 
 def unflip(matrix: np.ndarray, width: int) -> np.ndarray:

@@ -39,6 +39,8 @@ DERIVATIVE_INLIERS = 15
 _MIN_TEXTURED = 12
 _DENSE_SIDE = 160
 _QUICK_SCORE = 0.95
+# On smooth pictures ECC can also "agree" with a stretched fit; platforms stretch by 10 %.
+_DENSE_STRETCH = 1.13
 
 
 class CopyView:
@@ -190,11 +192,7 @@ def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips
     ref_small = cv2.GaussianBlur(cv2.resize(ref.grey, (max(8, round(rw * g)), max(8, round(rh * g))), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
     best: Verification | None = None
     starts = _partial_hypotheses(copy, rw, rh) if partial else _hypotheses(copy, rw, rh, flips)
-    for (x0, y0, x1, y1), (rx0, ry0, rx1, ry1), mirrored in starts:
-        sx, sy = (rx1 - rx0) / max(1, x1 - x0), (ry1 - ry0) / max(1, y1 - y0)
-        start = np.array([[sx, 0, rx0 - x0 * sx], [0, sy, ry0 - y0 * sy]])
-        if mirrored:
-            start = np.array([[-sx, 0, rx0 + (x1 - 1) * sx], [0, sy, ry0 - y0 * sy]])
+    for start in starts:
         # In the small images' pixels: copy_small -> ref_small.
         warp = (np.diag([g, g, 1]) @ np.vstack([start, [0, 0, 1]]) @ np.diag([1 / f, 1 / f, 1]))[:2].astype(np.float32)
         try:
@@ -204,7 +202,7 @@ def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips
             continue
         to_copy_small = np.vstack([warp, [0, 0, 1]])  # ref_small -> copy_small
         matrix = (np.diag([1 / g, 1 / g, 1]) @ np.linalg.inv(to_copy_small) @ np.diag([f, f, 1]))[:2]
-        if not align.plausible(matrix):
+        if not align.plausible(matrix, max_stretch=_DENSE_STRETCH):
             continue
         candidate = _judge(copy, ref, matrix, 0, "dense", original_size)
         if candidate is not None and candidate.relation == "same" and (best is None or candidate.score > best.score):
@@ -214,9 +212,22 @@ def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips
     return best
 
 
-def _hypotheses(copy: CopyView, rw: int, rh: int, flips: tuple[bool, ...]) -> list[tuple[tuple[int, int, int, int], tuple[float, float, float, float], bool]]:
-    """(copy box, reference box, mirrored) starting points: the picture fills the reference,
-    or is its centred crop of the same aspect (square, 4:5, 16:9 re-posts)."""
+Start = np.ndarray  # 2 x 3: copy-grey pixels -> reference pixels, where ECC begins
+
+
+def _box_start(copy_box: tuple[int, int, int, int], ref_box: tuple[float, float, float, float], mirrored: bool) -> Start:
+    """The map that lays ``copy_box`` onto ``ref_box`` (flipped left-right if ``mirrored``)."""
+    x0, y0, x1, y1 = copy_box
+    rx0, ry0, rx1, ry1 = ref_box
+    sx, sy = (rx1 - rx0) / max(1, x1 - x0), (ry1 - ry0) / max(1, y1 - y0)
+    if mirrored:
+        return np.array([[-sx, 0, rx0 + (x1 - 1) * sx], [0, sy, ry0 - y0 * sy]])
+    return np.array([[sx, 0, rx0 - x0 * sx], [0, sy, ry0 - y0 * sy]])
+
+
+def _hypotheses(copy: CopyView, rw: int, rh: int, flips: tuple[bool, ...]) -> list[Start]:
+    """The picture fills the reference, or is its centred crop of the same aspect (square,
+    4:5, 16:9 re-posts), as it is or mirrored."""
     ch, cw = copy.grey.shape
     found = []
     for box in dict.fromkeys([(0, 0, cw, ch), copy.content_box]):
@@ -228,14 +239,14 @@ def _hypotheses(copy: CopyView, rw: int, rh: int, flips: tuple[bool, ...]) -> li
             refs.append(((rw - cw_) / 2, (rh - ch_) / 2, (rw + cw_) / 2, (rh + ch_) / 2))
         for ref_box in refs:
             for mirrored in flips:
-                found.append((box, ref_box, mirrored))
+                found.append(_box_start(box, ref_box, mirrored))
     return found
 
 
-def _partial_hypotheses(copy: CopyView, rw: int, rh: int) -> list[tuple[tuple[int, int, int, int], tuple[float, float, float, float], bool]]:
-    """The picture as a crop keeping 70 % of each side (half the area), at the nine places
-    a re-poster crops from (corners, edges, centre): the starting points ECC needs for a
-    partial crop of a picture without features."""
+def _partial_hypotheses(copy: CopyView, rw: int, rh: int) -> list[Start]:
+    """Starting points ECC needs for pictures without features: a crop keeping 70 % of each
+    side (half the area) at the nine places a re-poster crops from, and a rotation of 5° or
+    10° either way cropped to the largest upright box inside (as apps straighten)."""
     x0, y0, x1, y1 = copy.content_box
     aspect = (x1 - x0) / max(1, y1 - y0)
     side = 0.7 * min(rw, rh * aspect)
@@ -244,7 +255,16 @@ def _partial_hypotheses(copy: CopyView, rw: int, rh: int) -> list[tuple[tuple[in
     for fy in (0.0, 0.5, 1.0):
         for fx in (0.0, 0.5, 1.0):
             left, top = fx * (rw - w), fy * (rh - h)
-            found.append(((x0, y0, x1, y1), (left, top, left + w, top + h), False))
+            found.append(_box_start((x0, y0, x1, y1), (left, top, left + w, top + h), False))
+    centre_copy = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    centre_ref = np.array([rw / 2, rh / 2])
+    for degrees in (5.0, -5.0, 10.0, -10.0):
+        rad = np.radians(abs(degrees))
+        keep = 1.0 / (np.cos(rad) + np.sin(rad) * max(rw / rh, rh / rw))
+        scale = keep * rw / max(1, x1 - x0)
+        c, s_ = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+        linear = scale * np.array([[c, -s_], [s_, c]])
+        found.append(np.hstack([linear, (centre_ref - linear @ centre_copy)[:, None]]))
     return found
 
 
