@@ -428,9 +428,9 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
         attempt(votes)
     verified = [(v, p) for p, v in tried.values() if v is not None]
     if not verified:
-        # Nothing aligned: the nearest hash candidate and the best-voted one get the thorough
-        # search (partial crops, a recoloured dark variant) whatever their distance.
-        for pub_id in dict.fromkeys([*list(distances)[:1], *votes[:1]]):
+        # Nothing aligned: the nearest hash candidates and the best-voted ones get the
+        # thorough search (partial crops, a recoloured dark variant) whatever their distance.
+        for pub_id in dict.fromkeys([*list(distances)[:3], *votes[:2]]):
             pub = tried[pub_id][0]
             found = _verify(index, copy, pub, thorough=True)
             if found is not None:

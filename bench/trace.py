@@ -214,6 +214,7 @@ def report(results, truth, catalog, outputs, copies: Path) -> None:
             print(f"  WRONG: {name} -> {got}", file=sys.stderr)
         else:
             row[3] += 1
+            print(f"  missed: {name} ({edit})", file=sys.stderr)
     total = [sum(col) for col in zip(*by_edit.values())]
     print(f"\n{'edit':24s} traced  deriv  wrong  missed")
     for edit, (t, d, w, m) in by_edit.items():
