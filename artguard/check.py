@@ -310,6 +310,8 @@ def _check_file(path: Path, data: bytes, catalog: Catalog | None, index: Catalog
         notes=notes,
     )
     queries = fingerprint.query_hashes(small, copy.content_box if copy is not None else None)
+    # Inverted lightness flips the hash bits: the complement finds an artist's dark variant.
+    queries = np.vstack([queries, ~queries[:1]])
     result.match, result.watermark = _identify(catalog, index, sha, copy_values, facts, queries, copy, work)
     if result.match is not None:
         result.fields = compare_fields(result.match.publication.fields, copy_values)
