@@ -77,6 +77,9 @@ class Publication:
     settings_hash: str  # hash of the job settings (for resume)
     published_at: str  # ISO 8601 UTC
     id: int | None = field(default=None)
+    # What verification needs of the output (artguard.trace.reference blob, opaque here).
+    # Stored apart and not loaded with the row: ``references()`` fetches it for candidates.
+    reference: bytes = field(default=b"", repr=False)
 
 
 @dataclass
@@ -165,6 +168,19 @@ def _migrate_add_posting(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migrate_add_reference(conn: sqlite3.Connection) -> None:
+    """Verification data per publication (artguard.trace): a small greyscale image and its
+    local features, so a copy can be aligned and compared even after the files moved.
+    Older rows have none; the checker then uses the files at their recorded paths."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE reference (
+            pub_id INTEGER PRIMARY KEY REFERENCES publication(id) ON DELETE CASCADE,
+            output BLOB NOT NULL
+        )
+        """,
+    )
 
 
 def _migrate_fields_by_name(conn: sqlite3.Connection) -> None:
@@ -184,7 +200,7 @@ def _fields_json(grouped: dict[str, dict[str, str]]) -> str:
     return json.dumps(grouped, ensure_ascii=False, sort_keys=True)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_add_posting, _migrate_fields_by_name]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_add_posting, _migrate_fields_by_name, _migrate_add_reference]
 
 _IMAGE_COLS = ("path", "size", "width", "height", "format", "sha256", "phash")
 _PUB_COLS = (
@@ -477,13 +493,15 @@ class Catalog:
 
     def add_many(self, pubs: Iterable[Publication]) -> list[int]:
         """Record several publications in one transaction (all or none)."""
-        rows = [(_row_values(p), bytes(p.output.fingerprint), bytes(p.original.fingerprint)) for p in pubs]
+        rows = [(_row_values(p), bytes(p.output.fingerprint), bytes(p.original.fingerprint), bytes(p.reference)) for p in pubs]
 
         def insert(conn: sqlite3.Connection) -> list[int]:
             ids = []
-            for values, out_fp, orig_fp in rows:
+            for values, out_fp, orig_fp, reference in rows:
                 pub_id = conn.execute(_INSERT, values).lastrowid
                 conn.execute("INSERT INTO fingerprint (pub_id, output, original) VALUES (?, ?, ?)", (pub_id, out_fp, orig_fp))
+                if reference:
+                    conn.execute("INSERT INTO reference (pub_id, output) VALUES (?, ?)", (pub_id, reference))
                 ids.append(pub_id)
             return ids
 
@@ -500,6 +518,7 @@ class Catalog:
                 marks = ",".join("?" * len(chunk))
                 conn.execute(f"DELETE FROM fingerprint WHERE pub_id IN ({marks})", chunk)
                 conn.execute(f"DELETE FROM posting WHERE pub_id IN ({marks})", chunk)
+                conn.execute(f"DELETE FROM reference WHERE pub_id IN ({marks})", chunk)
                 removed += conn.execute(f"DELETE FROM publication WHERE id IN ({marks})", chunk).rowcount
             return removed
 
@@ -616,6 +635,20 @@ class Catalog:
                 sql = f"SELECT pub_id, output, original FROM fingerprint WHERE pub_id IN ({','.join('?' * len(chunk))})"
                 for pub_id, out_fp, orig_fp in conn.execute(sql, chunk):
                     result[pub_id] = (bytes(out_fp), bytes(orig_fp))
+        return result
+
+    def references(self, pub_ids: Iterable[int] | None = None) -> dict[int, bytes]:
+        """{id: verification blob} for the given ids (all when None); ids without one are absent."""
+        conn = self._reader()
+        result: dict[int, bytes] = {}
+        with _translated(self.path):
+            if pub_ids is None:
+                return {pub_id: bytes(blob) for pub_id, blob in conn.execute("SELECT pub_id, output FROM reference")}
+            ids = [int(i) for i in pub_ids]
+            for start in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[start:start + _IN_CHUNK]
+                sql = f"SELECT pub_id, output FROM reference WHERE pub_id IN ({','.join('?' * len(chunk))})"
+                result.update((pub_id, bytes(blob)) for pub_id, blob in conn.execute(sql, chunk))
         return result
 
     def count(self, search: str = "") -> int:

@@ -1,15 +1,22 @@
 """Check a copy found online: which original is it, what CMI survived, what was stripped.
 
-Identification goes from the strongest evidence to the weakest and stops at the first
-hit: the exact bytes (SHA-256), the XMP InstanceID / DocumentID, the C2PA manifest
-label, the invisible watermark's image id, then perceptual similarity (artguard.
-fingerprint, which survives stripping, re-encoding, resizing and crops). The CMI the copy
-still carries is compared key by key with what was written into the matched output.
+Identification goes from the strongest evidence to the weakest: the exact bytes
+(SHA-256, the very export that carries them), the XMP InstanceID / DocumentID, the C2PA
+manifest label; then the pixels. Pixel tracing never claims on similarity alone:
+catalog hashes (artguard.fingerprint: as is, mirrored, picture box, aspect crops) and,
+when they miss, local-feature votes nominate candidates, and artguard.trace aligns the
+copy to each candidate's stored reference and compares the aligned pixels: "same",
+"derivative" or nothing. A traced copy is then warped back onto the original's frame and
+its invisible mark read there (the strongest evidence); an untraced copy gets the blind
+mark search. Of several exports of one original, the one the copy resembles is reported.
+The CMI the copy still carries is compared key by key with what was written into it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import math
 import io
 import logging
 import tempfile
@@ -20,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from artguard import fingerprint, imaging, inputs, webpage
+from artguard import fingerprint, imaging, inputs, trace, webpage
 from artguard.catalog import Catalog, Publication
 from artguard.cmi_diff import carried, compare_fields, field_values, verdict
 from artguard.errors import ArtGuardError, CorruptImage, UnsupportedFormat, plain_message
@@ -31,15 +38,31 @@ THUMB_SIDE = 512
 log = logging.getLogger(__name__)
 
 
+STRENGTH = {
+    "sha256": "certain: the published file itself",
+    "watermark": "certain: your invisible mark",
+    "xmp-id": "strong: carries the publication's XMP id",
+    "c2pa": "strong: carries the publication's C2PA manifest",
+    "same": "strong: same picture after alignment",
+    "derivative": "possible derivative: review by eye",
+    "ambiguous": "possible: another of your originals matches almost as well; review by eye",
+}
+
+
 @dataclass
 class Match:
-    """The catalog record a copy was traced to, and how strongly."""
+    """The catalog record a copy was traced to, how strongly, and what the copy shows of it."""
 
     publication: Publication
-    method: str  # "sha256" | "xmp-id" | "c2pa" | "watermark" | "phash"
+    method: str  # "sha256" | "xmp-id" | "c2pa" | "watermark" | "phash" | "features"
     distance: int | None  # perceptual distance in bits of 192 (None: no fingerprint)
     confidence: float
     against: str = "output"  # which recorded image matched: "output" or "original"
+    relation: str = "same"  # "same" | "derivative"
+    strength: str = ""
+    transform: trace.Transform | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    others: list[Publication] = field(default_factory=list)  # other exports of the same original
 
     def to_json(self) -> dict[str, Any]:
         pub = self.publication
@@ -52,6 +75,15 @@ class Match:
             "against": self.against,
             "publication_id": pub.id,
             "published_at": pub.published_at,
+            "relation": self.relation,
+            "strength": self.strength or STRENGTH.get(self.method, ""),
+            "transform": self.transform.to_json() if self.transform else None,
+            "evidence": self.evidence,
+            "other_exports": [
+                {"publication_id": o.id, "output": o.output.path, "width": o.output.width, "height": o.output.height,
+                 "format": o.output.format, "published_at": o.published_at}
+                for o in self.others
+            ],
         }
 
 
@@ -79,6 +111,7 @@ class CheckResult:
     downloaded_at: str | None = None
     checked_at: str = ""
     thumbnail: bytes | None = None  # JPEG of the copy, for the report
+    notes: list[str] = field(default_factory=list)  # what limited the check (tiny, animated)
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {"path": self.path, "status": self.status, "page": self.page}
@@ -103,11 +136,14 @@ class CheckResult:
             downloaded_at=self.downloaded_at,
             checked_at=self.checked_at,
         )
+        if self.notes:
+            doc["notes"] = self.notes
         return doc
 
 
 class CatalogIndex:
-    """The catalog's fingerprints in memory, built once for a batch of checks."""
+    """The catalog's fingerprints in memory, built once for a batch of checks; verification
+    references and the local-feature index are loaded when a copy first needs them."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
@@ -122,9 +158,22 @@ class CatalogIndex:
                     keys.append(pub_id * 2 + which)
                     rows.append(blob)
         self.index = fingerprint.FingerprintIndex(keys, rows)
+        self._references: dict[int, trace.Reference | None] = {}
 
-    def nearest(self, query: np.ndarray) -> list[fingerprint.Candidate]:
-        return self.index.nearest(query)
+    def nearest(self, query: np.ndarray, **limits: int) -> list[fingerprint.Candidate]:
+        return self.index.nearest(query, **limits)
+
+    @functools.cached_property
+    def features(self) -> trace.FeatureIndex:
+        return trace.FeatureIndex(self.catalog.references())
+
+    def reference(self, pub: Publication) -> trace.Reference | None:
+        """What the publication is verified against: the catalog's stored reference, or for
+        records made before references were stored, the output (else original) file."""
+        assert pub.id is not None
+        if pub.id not in self._references:
+            self._references[pub.id] = _load_reference(self.catalog, pub)
+        return self._references[pub.id]
 
     def distance_to(self, pub: Publication, query: np.ndarray) -> tuple[int | None, str]:
         """Perceptual distance of a copy to a publication found by another method."""
@@ -132,10 +181,26 @@ class CatalogIndex:
         for which, facts in (("output", pub.output), ("original", pub.original)):
             if _usable(facts.fingerprint):
                 one = fingerprint.FingerprintIndex([0], [facts.fingerprint])
-                dist = int(one.distances(query).min())
+                dist = int(min(one.distances(q).min() for q in query.reshape(-1, fingerprint.WORDS)))
                 if best[0] is None or dist < best[0]:
                     best = (dist, which)
         return best
+
+
+def _load_reference(catalog: Catalog, pub: Publication) -> trace.Reference | None:
+    blob = catalog.references([pub.id]).get(pub.id) if pub.id is not None else None
+    if blob:
+        try:
+            return trace.parse_reference(blob)
+        except ValueError:
+            pass
+    for path in (pub.output.path, pub.original.path):
+        try:
+            img = imaging.decode_reduced(Path(path), THUMB_SIDE).image
+        except (ArtGuardError, OSError):
+            continue
+        return trace.parse_reference(trace.make_reference(img))
+    return None
 
 
 def _usable(blob: bytes) -> bool:
@@ -246,18 +311,34 @@ def expand_sources(sources: Iterable[str | Path]) -> Iterator[str | Path]:
         yield from inputs.expand([Path(source)])
 
 
+MIN_TRACE_SIDE = 64
+WORK_SIDE = 1024  # one reduced decode serves the fingerprint, verification and the mark
+
+
 def _check_file(path: Path, data: bytes, catalog: Catalog | None, index: CatalogIndex | None) -> CheckResult:
     if not data:
         raise CorruptImage("empty file (0 bytes)")
-    if imaging.sniff_format(data[:16]) is None:
+    fmt = imaging.sniff_format(data[:16])
+    if fmt is None:
         raise UnsupportedFormat("not an image (unknown file signature)")
-    reduced = imaging.decode_reduced(data, THUMB_SIDE)
-    facts = inspect_file(path)
+    decoded = imaging.decode_reduced(data, WORK_SIDE)
+    work = imaging.to_rgb(decoded.image)
+    notes: list[str] = []
+    if fmt == "gif":
+        facts = _gif_facts(path, data, decoded, notes)
+    else:
+        facts = inspect_file(path, detect_watermark=False, data=data, size=decoded.original_size)
     catalog = catalog if catalog is not None else Catalog()
     index = index if index is not None else CatalogIndex(catalog)
-    query = fingerprint.query_hash(reduced.image)
+    small = imaging.thumbnail(work, THUMB_SIDE)
     sha = hashlib.sha256(data).hexdigest()
     copy_values = {**facts["exif"], **facts["iptc"], **facts["xmp"]}
+    copy: trace.CopyView | None = None
+    if min(decoded.original_size) < MIN_TRACE_SIDE:
+        w, h = decoded.original_size
+        notes.append(f"image is {w}x{h} px: too small to trace by its pixels (needs {MIN_TRACE_SIDE} px a side)")
+    else:
+        copy = trace.CopyView(small, decoded.original_size)
     result = CheckResult(
         path=str(path),
         sha256=sha,
@@ -266,12 +347,15 @@ def _check_file(path: Path, data: bytes, catalog: Catalog | None, index: Catalog
         height=facts["height"],
         size=len(data),
         c2pa=facts["c2pa"],
-        watermark=facts["watermark"],
         carried=carried(copy_values),
         checked_at=now_utc(),
-        thumbnail=_thumb_jpeg(reduced.image),
+        thumbnail=_thumb_jpeg(small),
+        notes=notes,
     )
-    result.match = _identify(catalog, index, sha, copy_values, facts, query)
+    queries = fingerprint.query_hashes(small, copy.content_box if copy is not None else None)
+    # Inverted lightness flips the hash bits: the complement finds an artist's dark variant.
+    queries = np.vstack([queries, ~queries[:1]])
+    result.match, result.watermark = _identify(catalog, index, sha, copy_values, facts, queries, copy, work)
     if result.match is not None:
         result.fields = compare_fields(result.match.publication.fields, copy_values)
         result.field_values = field_values(result.match.publication.fields, copy_values)
@@ -279,14 +363,57 @@ def _check_file(path: Path, data: bytes, catalog: Catalog | None, index: Catalog
     return result
 
 
-def _identify(catalog: Catalog, index: CatalogIndex, sha: str, values: dict[str, str], facts: dict[str, Any], query: np.ndarray) -> Match | None:
+def _gif_facts(path: Path, data: bytes, decoded: imaging.Decoded, notes: list[str]) -> dict[str, Any]:
+    """A GIF carries no EXIF/IPTC/XMP ArtGuard reads; its first frame is what is traced."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as img:
+        frames = getattr(img, "n_frames", 1)
+    if frames > 1:
+        notes.append(f"animated GIF ({frames} frames): checked on its first frame")
+    w, h = decoded.original_size
+    return {"path": str(path), "format": "gif", "width": w, "height": h, "size": len(data),
+            "exif": {}, "iptc": {}, "xmp": {}, "c2pa": {"state": "absent", "manifest": None}}
+
+
+def _blind_mark(work: Any) -> dict[str, Any]:
+    """The invisible mark read without any alignment (the detector searches scale itself)."""
+    from artguard.watermark import invisible
+    from artguard.watermark.keys import key_path
+
+    if not key_path().exists():
+        return {"id": None, "reason": "no watermark key on this machine"}
+    try:
+        detection = invisible.detect(work, invisible.watermark_key())
+    except ArtGuardError as exc:
+        return {"id": None, "reason": str(exc)}
+    return _mark_json(detection)
+
+
+def _mark_json(detection: Any) -> dict[str, Any]:
+    from artguard.watermark import invisible
+
+    if detection is None:
+        return {"id": None}
+    owner_id, image_id = invisible.split_payload(detection.payload)
+    return {"id": image_id, "owner_id": owner_id, "payload": detection.payload, "confidence": round(detection.confidence, 4)}
+
+
+def _identify(catalog: Catalog, index: CatalogIndex, sha: str, values: dict[str, str], facts: dict[str, Any],
+              query: np.ndarray, copy: trace.CopyView | None, work: Any) -> tuple[Match | None, dict[str, Any]]:
+    """The match and the invisible-mark reading. The mark is read once per copy: on the
+    copy aligned back to the original when it was traced by its pixels (undoing crops,
+    mirroring and rotation the blind search cannot), otherwise blind."""
     def found(pubs: list[Publication], method: str) -> Match | None:
         if not pubs:
             return None
+        if method == "sha256":  # the exact export first: an unchanged older output is that one
+            pubs = sorted(pubs, key=lambda p: p.output.sha256 != sha)
+            pub = pubs[0]
+            dist, _ = index.distance_to(pub, query)
+            return Match(pub, method, dist, 1.0, "output" if pub.output.sha256 == sha else "original")
         scored = [(index.distance_to(p, query), p) for p in pubs]
         (dist, against), pub = min(scored, key=lambda s: (s[0][0] is None, s[0][0] or 0))
-        if method == "sha256":
-            against = "output" if pub.output.sha256 == sha else "original"
         return Match(pub, method, dist, 1.0, against)
 
     match = found(catalog.find_by_sha256(sha), "sha256")
@@ -296,17 +423,146 @@ def _identify(catalog: Catalog, index: CatalogIndex, sha: str, values: dict[str,
     label = facts["c2pa"].get("label")
     if match is None and label:
         match = found(catalog.find_by_c2pa_label(label), "c2pa")
-    mark = facts["watermark"].get("id")
-    if match is None and mark is not None:
-        match = found(catalog.find_by_watermark(int(mark)), "watermark")
-    if match is None:
-        hits = index.nearest(query)
-        if hits:
-            best = hits[0]
-            pub = catalog.get(best.key // 2)
-            against = "original" if best.key % 2 else "output"
-            match = Match(pub, "phash", best.distance, fingerprint.confidence(best.distance), against)
+    if match is None and copy is not None:
+        match = _trace(catalog, index, copy, query, work, facts["format"])
+        if match is not None and "mark_after_alignment" in match.evidence:
+            return match, match.evidence["mark_after_alignment"]
+    mark = _blind_mark(work) if copy is not None else {"id": None, "reason": "image too small for the invisible mark"}
+    if match is None and mark.get("id") is not None:
+        match = found(catalog.find_by_watermark(int(mark["id"])), "watermark")
+    if match is not None and match.method in ("xmp-id", "c2pa", "watermark") and copy is not None:
+        verified = _verify(index, copy, match.publication)
+        if verified is not None and verified.relation == "same":
+            match.transform = verified.transform
+            match.evidence = _evidence(verified)
+    return match, mark
+
+
+CANDIDATE_THRESHOLD = 72  # bits of 192: candidates only; alignment decides
+THOROUGH_DISTANCE = 60  # candidates this close get the thorough search (partial crops, dark variants)
+SETTLED_SCORE = 0.9  # a candidate verified this well ends the search, but for close rivals
+RIVAL_MARGIN = 12  # bits: rivals this near the settled candidate are verified too
+
+
+def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: np.ndarray, work: Any, fmt: str) -> Match | None:
+    """Hash candidates, then feature-vote candidates if none verifies; the best verified wins."""
+    distances: dict[int, int] = {}
+    for hit in index.nearest(query, limit=6, threshold=CANDIDATE_THRESHOLD):
+        distances.setdefault(hit.key // 2, hit.distance)
+    tried: dict[int, tuple[Publication, trace.Verification | None]] = {}
+
+    def settled_at() -> int | None:
+        """The hash distance of a candidate already verified well, if any."""
+        done = [distances.get(k, CANDIDATE_THRESHOLD) for k, (_, v) in tried.items()
+                if v is not None and v.relation == "same" and v.score >= SETTLED_SCORE]
+        return min(done) if done else None
+
+    def attempt(pub_ids: Iterable[int]) -> None:
+        for pub_id in pub_ids:
+            settled = settled_at()
+            # Past a good match, only candidates about as close are verified (the relative evidence).
+            if pub_id in tried or (settled is not None and distances.get(pub_id, CANDIDATE_THRESHOLD) > settled + RIVAL_MARGIN):
+                continue
+            pub = catalog.get(pub_id)
+            close = distances.get(pub_id, CANDIDATE_THRESHOLD) <= THOROUGH_DISTANCE
+            tried[pub_id] = (pub, _verify(index, copy, pub, thorough=close))
+
+    attempt(distances)
+    votes: list[int] = []
+    if not any(v is not None and v.relation == "same" for _, v in tried.values()):
+        votes = index.features.candidates(copy.features, copy.flipped_features)
+        attempt(votes)
+    verified = [(v, p) for p, v in tried.values() if v is not None]
+    if not verified:
+        # Nothing aligned: the nearest hash candidates and the best-voted ones get the
+        # thorough search (partial crops, a recoloured dark variant) whatever their distance.
+        for pub_id in dict.fromkeys([*list(distances)[:3], *votes[:2]]):
+            pub = tried[pub_id][0]
+            found = _verify(index, copy, pub, thorough=True)
+            if found is not None:
+                verified.append((found, pub))
+                tried[pub_id] = (pub, found)
+    if not verified:
+        return None
+    best, pub = max(verified, key=lambda vp: (vp[0].relation == "same", vp[0].score))
+    if best.relation == "same":
+        best, pub, others = _right_export(catalog, index, copy, fmt, best, pub, tried)
+    else:
+        others = []
+    method = "phash" if pub.id in distances else "features"
+    strength = STRENGTH[best.relation]
+    evidence = _evidence(best)
+    rivals = [(v, p) for v, p in verified if p.original.sha256 != pub.original.sha256]
+    if rivals:  # relative evidence: how the best other original fared
+        rival_v, rival = max(rivals, key=lambda vp: (vp[0].relation == "same", vp[0].score))
+        evidence["runner_up"] = {"publication_id": rival.id, "relation": rival_v.relation, "score": round(rival_v.score, 3)}
+        if best.relation == "same" and rival_v.relation == "same" and rival_v.score >= best.score - 0.05:
+            strength = STRENGTH["ambiguous"]
+    match = Match(pub, method, distances.get(pub.id), round(best.score, 2), "output", best.relation,
+                  strength, best.transform, evidence, others)
+    if best.relation == "same":
+        _read_mark_aligned(match, best, copy, work)
     return match
+
+
+def _verify(index: CatalogIndex, copy: trace.CopyView, pub: Publication, *, thorough: bool = False) -> trace.Verification | None:
+    ref = index.reference(pub)
+    if ref is None:
+        return None
+    return trace.verify(copy, ref, (pub.output.width, pub.output.height), thorough=thorough)
+
+
+def _right_export(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, fmt: str, best: trace.Verification, pub: Publication,
+                  tried: dict[int, tuple[Publication, trace.Verification | None]]) -> tuple[trace.Verification, Publication, list[Publication]]:
+    """Of all exports of the same original, the one the copy resembles most: best pixel
+    agreement (a visible mark present or not, the crop), then the export the copy is not an
+    enlargement of and is nearest in scale to, then the same format, then the newest."""
+    siblings = [p for p in catalog.find_by_sha256(pub.original.sha256) if p.original.sha256 == pub.original.sha256]
+    scored: list[tuple[trace.Verification, Publication]] = [(best, pub)]
+    for sib in siblings:
+        if sib.id == pub.id:
+            continue
+        verified = tried[sib.id][1] if sib.id in tried else _verify(index, copy, sib)
+        if verified is not None and verified.relation == "same":
+            scored.append((verified, sib))
+    top = max(v.score for v, _ in scored)
+    close = [(v, p) for v, p in scored if v.score >= top - 0.01]
+
+    def preference(vp: tuple[trace.Verification, Publication]) -> tuple[Any, ...]:
+        v, p = vp
+        scale = v.transform.scale  # copy pixels per pixel of this export
+        not_enlarged = scale <= 1.02  # a copy is rarely sharper than its source
+        return (not_enlarged, -abs(math.log(max(scale, 1e-6))), p.output.format == fmt, v.score, p.published_at)
+
+    chosen_v, chosen = max(close, key=preference)
+    others = [p for p in siblings if p.id != chosen.id]
+    return chosen_v, chosen, others
+
+
+def _evidence(v: trace.Verification) -> dict[str, Any]:
+    a = v.agreement
+    return {"alignment": v.method, "inliers": v.inliers, "blocks_agreeing": round(a.agree, 3),
+            "tone_fit": round(a.tone, 3), "structure": round(a.structure, 3), "textured_blocks": a.textured_blocks}
+
+
+def _read_mark_aligned(match: Match, v: trace.Verification, copy: trace.CopyView, work: Any) -> None:
+    """Undo the copy's geometry and read the invisible mark on the original's frame; a mark
+    naming this publication is the strongest evidence there is."""
+    from artguard.watermark import invisible
+    from artguard.watermark.keys import key_path
+
+    pub = match.publication
+    if pub.watermark_id is None or not key_path().exists():
+        return
+    try:
+        aligned = trace.align_to_original(work, v, copy, (pub.output.width, pub.output.height))
+        detection = invisible.detect(aligned, invisible.watermark_key(), search="aligned")
+    except ArtGuardError:
+        return
+    if detection is not None and invisible.split_payload(detection.payload)[1] == pub.watermark_id:
+        match.method = "watermark"
+        match.strength = STRENGTH["watermark"]
+        match.evidence["mark_after_alignment"] = _mark_json(detection)
 
 
 def _thumb_jpeg(img: Any) -> bytes:

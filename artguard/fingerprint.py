@@ -35,6 +35,10 @@ The closest unrelated pairs were 58 bits apart (real) and 56 (generated), so 48 
 an 8-bit margin. Resize, re-encode and WebP copies stay far below it; what is missed
 are crops of repetitive textures (brick, gravel) and the dark overlay box on
 low-contrast images. bench/check.py repeats the measurement through the whole checker.
+
+Since issue 14 the blob (version 3) also holds the centred 1:1, 4:5, 9:16 and 16:9 crops,
+and ``query_hashes`` gives a copy's hash mirrored and of its picture box too: the checker
+uses hashes only to nominate candidates (artguard.trace verifies every claim).
 """
 
 from __future__ import annotations
@@ -48,11 +52,17 @@ from PIL import Image
 
 from artguard.imaging import to_rgb
 
-BLOB_VERSION = 2
+BLOB_VERSION = 3
 CROP_STEPS = (0.025, 0.075)
 # (left, top, right, bottom) fractions cut off; the first box is the uncropped image.
 BOXES = np.array([(0.0, 0.0, 0.0, 0.0), *itertools.product(CROP_STEPS, repeat=4)], dtype=np.float64)
-N_BOXES = len(BOXES)
+# Centred crops re-posters make: Instagram square, 4:5 portrait, 9:16 story, 16:9 (each
+# the largest of that shape; the whole image again when it already has that shape).
+ASPECTS = (1.0, 0.8, 9 / 16, 16 / 9)
+N_BOXES = len(BOXES) + len(ASPECTS)
+_V2_BOXES = len(BOXES)
+_SHAPES = 1 + len(ASPECTS)  # the whole image and its aspect crops
+_ORDER = np.array([0, *range(_V2_BOXES, N_BOXES), *range(1, _V2_BOXES)])
 HASH_BITS = 192
 WORDS = HASH_BITS // 64
 MATCH_THRESHOLD = 48
@@ -82,12 +92,25 @@ class Candidate:
 
     key: int
     distance: int
-    box: tuple[float, float, float, float]
+    box: int  # which stored crop was nearest (index into BOXES + aspect boxes; 0: the whole image)
+
+
+def aspect_boxes(width: int, height: int) -> np.ndarray:
+    """The centred crops of ``ASPECTS`` as (left, top, right, bottom) fractions cut off."""
+    boxes = []
+    for aspect in ASPECTS:
+        if width / height > aspect:
+            cut = (1 - aspect * height / width) / 2
+            boxes.append((cut, 0.0, cut, 0.0))
+        else:
+            cut = (1 - width / (aspect * height)) / 2
+            boxes.append((0.0, cut, 0.0, cut))
+    return np.array(boxes, dtype=np.float64)
 
 
 def compute(img: Image.Image) -> Fingerprint:
     """Fingerprint a reduced decode (long side <= 512 px, EXIF orientation applied)."""
-    coefficients = _dct(_cell_means(_grey(img), BOXES))
+    coefficients = _dct(_cell_means(_grey(img), np.vstack([BOXES, aspect_boxes(*img.size)])))
     low = coefficients[0, :8, :8].ravel()
     phash = int(np.packbits(low > np.median(low)).view(">u8")[0])
     blob = bytes([BLOB_VERSION]) + _long_hashes(coefficients).astype(">u8").tobytes()
@@ -99,8 +122,31 @@ def query_hash(img: Image.Image) -> np.ndarray:
     return _long_hashes(_dct(_cell_means(_grey(img), BOXES[:1])))[0]
 
 
+def query_hashes(img: Image.Image, picture: tuple[int, int, int, int] | None = None) -> np.ndarray:
+    """(Q, 3) hashes a copy is looked up by: as it is, mirrored, and (when ``picture``, the
+    copy's picture box in ``img`` pixels, is smaller than the copy) the picture alone, as
+    it is and mirrored. A border, letterbox or screenshot page then costs nothing, and a
+    mirrored copy lands on its original instead of half the bits away."""
+    grey = _grey(img)
+    boxes = [(0.0, 0.0, 0.0, 0.0)]
+    if picture is not None:
+        w, h = img.size
+        x0, y0, x1, y1 = picture
+        inner = (x0 / w, y0 / h, 1 - x1 / w, 1 - y1 / h)
+        if max(inner) > 0.01:
+            boxes.append(inner)
+    box_array = np.array(boxes, dtype=np.float64)
+    flipped = box_array[:, [2, 1, 0, 3]]
+    cells = np.concatenate([_cell_means(grey, box_array), _cell_means(np.ascontiguousarray(grey[:, ::-1]), flipped)])
+    return _long_hashes(_dct(cells))
+
+
 def blob_hashes(blob: bytes) -> np.ndarray:
-    """The (17, 3) uint64 crop hashes in a stored blob, or a clear error for a foreign one."""
+    """The (N_BOXES, 3) uint64 crop hashes in a stored blob, or a clear error for a foreign
+    one. A version-2 blob (no aspect crops) has its whole-image hash in their place."""
+    if len(blob) == 1 + 8 * WORDS * _V2_BOXES and blob[:1] == b"\x02":
+        old = np.frombuffer(blob, dtype=">u8", offset=1).astype(np.uint64).reshape(_V2_BOXES, WORDS)
+        return np.vstack([old, np.repeat(old[:1], N_BOXES - _V2_BOXES, axis=0)])
     if len(blob) != 1 + 8 * WORDS * N_BOXES or blob[0] != BLOB_VERSION:
         raise ValueError(f"unknown fingerprint blob (version {blob[:1].hex() or 'none'}, {len(blob)} bytes)")
     return np.frombuffer(blob, dtype=">u8", offset=1).astype(np.uint64).reshape(N_BOXES, WORDS)
@@ -120,41 +166,37 @@ class FingerprintIndex:
         if len(rows) != len(self.keys):
             raise ValueError("one blob per key is needed")
         stacked = np.stack(rows) if rows else np.zeros((0, N_BOXES, WORDS), dtype=np.uint64)
-        self.hashes = np.ascontiguousarray(stacked.transpose(2, 1, 0))
+        # The whole image and the aspect crops first: a copy's other query hashes (mirrored,
+        # picture box) are compared with those ``_SHAPES`` rows only, a contiguous slice.
+        self.hashes = np.ascontiguousarray(stacked[:, _ORDER].transpose(2, 1, 0))
 
     def __len__(self) -> int:
         return len(self.keys)
 
-    def distances(self, query: np.ndarray) -> np.ndarray:
-        """(17, N) uint8: the Hamming distance from ``query`` to every stored crop hash."""
-        words = np.empty(self.hashes.shape[1:], dtype=np.uint64)
-        bits = np.bitwise_count(np.bitwise_xor(self.hashes[0], query[0], out=words))
+    def distances(self, query: np.ndarray, rows: int = N_BOXES) -> np.ndarray:
+        """(rows, N) uint8: the Hamming distance from ``query`` to the first ``rows`` stored
+        crop hashes of every entry (in ``_ORDER``)."""
+        hashes = self.hashes[:, :rows]
+        words = np.empty(hashes.shape[1:], dtype=np.uint64)
+        bits = np.bitwise_count(np.bitwise_xor(hashes[0], query[0], out=words))
         more = np.empty_like(bits)
         for word in range(1, WORDS):
-            np.bitwise_xor(self.hashes[word], query[word], out=words)
+            np.bitwise_xor(hashes[word], query[word], out=words)
             bits += np.bitwise_count(words, out=more)
         return bits
 
     def nearest(self, query: np.ndarray, *, limit: int = 5, threshold: int = MATCH_THRESHOLD) -> list[Candidate]:
-        """Entries within ``threshold`` bits, closest first (at most ``limit``)."""
-        bits = self.distances(query)
+        """Entries within ``threshold`` bits of ``query`` (one hash, or (Q, 3) variants:
+        the closest variant counts), closest first (at most ``limit``)."""
+        queries = query.reshape(-1, WORDS)
+        bits = self.distances(queries[0])
+        for more in queries[1:]:
+            np.minimum(bits[:_SHAPES], self.distances(more, _SHAPES), out=bits[:_SHAPES])
         dist = bits.min(axis=0)
         hits = np.flatnonzero(dist <= threshold)
         hits = hits[np.argsort(dist[hits], kind="stable")][:limit]
-        boxes = bits[:, hits].argmin(axis=0)
-        return [
-            Candidate(int(self.keys[i]), int(dist[i]), tuple(float(v) for v in BOXES[box]))
-            for i, box in zip(hits, boxes)
-        ]
-
-
-def confidence(distance: int) -> float:
-    """0..1 from a Hamming distance: 1 identical, 0.5 at the threshold, 0 far beyond it.
-
-    Linear between 0 bits (1.0) and twice the threshold (0.0); the closest unrelated
-    images measured (56 bits) score 0.42.
-    """
-    return round(max(0.0, 1.0 - distance / (2 * MATCH_THRESHOLD)), 2)
+        boxes = _ORDER[bits[:, hits].argmin(axis=0)]
+        return [Candidate(int(self.keys[i]), int(dist[i]), int(box)) for i, box in zip(hits, boxes)]
 
 
 def _grey(img: Image.Image) -> np.ndarray:

@@ -14,14 +14,15 @@ from artguard.errors import ArtGuardError
 from artguard.metadata import read_metadata, registry
 
 
-def inspect_file(path: Path, *, detect_watermark: bool = True) -> dict[str, Any]:
-    """DESIGN.md's ``inspect --json`` entry for one file."""
+def inspect_file(path: Path, *, detect_watermark: bool = True, data: bytes | None = None,
+                 size: tuple[int, int] | None = None) -> dict[str, Any]:
+    """DESIGN.md's ``inspect --json`` entry for one file. ``data`` and ``size`` (as the
+    viewer sees it) spare a caller that already read and decoded the file doing it again."""
     path = Path(path)
     fmt = imaging.require_supported_format(path)
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     meta = read_metadata(data)
-    reduced = imaging.decode_reduced(data, 1024)
-    width, height = reduced.original_size
+    width, height = size if size is not None else imaging.decode_reduced(data, 1024).original_size
     report = {
         "path": str(path),
         "format": fmt,

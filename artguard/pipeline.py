@@ -392,7 +392,7 @@ def _record(
     options: EmbedOptions,
     ctx: RunContext,
 ) -> int:
-    from artguard import fingerprint
+    from artguard import fingerprint, trace
     from artguard.catalog import ImageFacts, Publication
 
     def facts(path: Path, size: int, fmt: str, dims: tuple[int, int], sha: str, thumb: Image.Image) -> ImageFacts:
@@ -418,6 +418,7 @@ def _record(
         watermark_id=rendered.watermark_id,
         settings_hash=options.settings_hash(),
         published_at=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        reference=trace.make_reference(rendered.thumb),
     )
     assert ctx.catalog is not None
     return ctx.catalog.add(publication)

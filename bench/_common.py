@@ -120,3 +120,13 @@ def wall_and_cpu(fn: Callable[[], object]) -> tuple[float, float]:
     wall = time.perf_counter() - start
     after = os.times()
     return wall, (after.children_user + after.children_system) - (before.children_user + before.children_system)
+
+
+def random_fingerprint_index(entries: int, rng: np.random.Generator):
+    """A catalog fingerprint index of ``entries`` random entries, for lookup timing."""
+    from artguard import fingerprint
+
+    index = fingerprint.FingerprintIndex([], [])
+    index.keys = np.arange(entries, dtype=np.int64)
+    index.hashes = rng.integers(0, 2**63, (fingerprint.WORDS, fingerprint.N_BOXES, entries), dtype=np.uint64)
+    return index

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ["ARTGUARD_HOME"] = tempfile.mkdtemp(prefix="artguard-bench-")
 
+from _common import random_fingerprint_index  # noqa: E402
 from artguard import fingerprint, imaging  # noqa: E402
 from artguard.catalog import Catalog, ImageFacts, Publication  # noqa: E402
 from artguard.check import CatalogIndex, check_copy  # noqa: E402
@@ -128,9 +129,7 @@ def tracing(images: dict[str, Image.Image], work: Path) -> None:
 
 def lookup(entries: int) -> None:
     rng = np.random.default_rng(0)
-    index = fingerprint.FingerprintIndex([], [])
-    index.keys = np.arange(entries, dtype=np.int64)
-    index.hashes = rng.integers(0, 2**63, (fingerprint.WORDS, fingerprint.N_BOXES, entries), dtype=np.uint64)
+    index = random_fingerprint_index(entries, rng)
     query = rng.integers(0, 2**63, fingerprint.WORDS, dtype=np.uint64)
     index.nearest(query)
     rounds = 20

@@ -2,9 +2,10 @@
 # Set up everything ArtGuard needs on a fresh Linux machine, idempotently:
 # system libraries (Qt's xcb platform plugin, exiftool as the tests' second reader,
 # poppler-utils and chromium to render reports in tests, Node.js for the independent C2PA
-# reader the tests use), a virtual environment in .venv, ArtGuard and its Python
-# dependencies (pyproject.toml), and @trustnxt/c2pa-ts from tests/c2pa_ts's lockfile.
-# Safe to run again; it only adds what is missing.
+# reader the tests use, desktop-base's SVG wallpapers + rsvg-convert as real digital art
+# for the tracing tests and bench), a virtual environment in .venv, ArtGuard and its
+# Python dependencies (pyproject.toml), and @trustnxt/c2pa-ts from tests/c2pa_ts's
+# lockfile. Safe to run again; it only adds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +14,7 @@ SYSTEM_PACKAGES=(
   libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
   libegl1 libgl1 libfontconfig1 libdbus-1-3
   libimage-exiftool-perl poppler-utils xvfb xauth
-  chromium nodejs
+  chromium nodejs desktop-base librsvg2-bin
 )
 # Packages whose command may come from elsewhere (NodeSource's nodejs ships npm itself).
 COMMAND_PACKAGES=(npm:npm)

@@ -428,3 +428,33 @@ def test_new_catalog_files_are_private_to_the_user(tmp_path):
         modes = {p.name: p.stat().st_mode & 0o777 for p in tmp_path.iterdir()}
     assert modes["private.sqlite3"] == 0o600
     assert all(mode == 0o600 for name, mode in modes.items() if name.startswith("private.sqlite3")), modes
+
+
+def test_verification_references_are_stored_read_and_removed(cat, pair):
+    """What the checker verifies against survives the files moving away, and leaves with its row."""
+    from artguard import trace
+    from tests.images import textured
+
+    original, output = pair
+    blob = trace.make_reference(textured(640, 480, seed=3))
+    kept = cat.add(publication(original, output, 1, reference=blob))
+    bare = cat.add(publication(original, output, 2))
+    assert cat.references([kept, bare]) == {kept: blob}
+    assert cat.references() == {kept: blob}
+    ref = trace.parse_reference(cat.references([kept])[kept])
+    assert ref.grey.shape == (288, 384) and len(ref.features) > 50
+    cat.remove([kept])
+    assert cat.references() == {}
+
+
+def test_a_version_1_catalog_gains_the_reference_table(tmp_path, pair, monkeypatch):
+    original, output = pair
+    path = tmp_path / "c.sqlite3"
+    monkeypatch.setattr(catalog_mod, "MIGRATIONS", catalog_mod.MIGRATIONS[:1])
+    with Catalog(path) as cat:
+        pub_id = cat.add(publication(original, output))
+    monkeypatch.undo()
+    with Catalog(path) as cat:
+        assert cat.get(pub_id).id == pub_id and cat.references() == {}
+    with sqlite3.connect(path) as raw:
+        assert "reference" in [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]

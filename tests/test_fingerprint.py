@@ -10,6 +10,8 @@ from PIL import Image, ImageDraw
 
 from artguard import fingerprint
 from artguard.imaging import decode_reduced
+from artguard.trace.verifier import picture_box
+from tests import platform_attacks as pa
 from tests.images import textured
 
 
@@ -83,12 +85,6 @@ def test_real_photos_crops_match_only_their_own_original(corpus) -> None:
         assert [h.key for h in hits] == [key], paths[key].name
 
 
-def test_confidence_falls_with_distance() -> None:
-    assert fingerprint.confidence(0) == 1.0
-    assert fingerprint.confidence(fingerprint.MATCH_THRESHOLD) == 0.5
-    assert fingerprint.confidence(fingerprint.HASH_BITS) == 0.0
-
-
 def test_a_foreign_blob_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown fingerprint blob"):
         fingerprint.FingerprintIndex([1], [b"\x09" + bytes(8)])
@@ -96,3 +92,28 @@ def test_a_foreign_blob_is_refused() -> None:
 
 def test_an_empty_index_finds_nothing() -> None:
     assert fingerprint.FingerprintIndex([], []).nearest(np.zeros(3, np.uint64)) == []
+
+
+def test_mirrored_framed_and_square_copies_are_candidates() -> None:
+    """The hashes only nominate candidates, but they must nominate these re-posts."""
+    originals = [textured(720, 480, seed=s) for s in range(6)]
+    index = fingerprint.FingerprintIndex(range(6), [fingerprint.compute(o).blob for o in originals])
+    for seed, img in enumerate(originals):
+        for name, copy in (("mirror", pa.mirror(img)), ("square", pa.instagram_square(img)),
+                           ("border", pa.border(img, 0.08, (0, 0, 0))), ("letterbox", pa.letterbox(img))):
+            box = picture_box(np.asarray(copy.convert("L").resize((512, round(512 * copy.height / copy.width)))))
+            small = copy.resize((512, round(512 * copy.height / copy.width)))
+            hits = index.nearest(fingerprint.query_hashes(small, box), threshold=72)
+            assert hits and hits[0].key == seed, (seed, name, hits)
+
+
+def test_version_2_blobs_still_load() -> None:
+    img = textured(400, 300, seed=2)
+    blob = fingerprint.compute(img).blob
+    hashes = fingerprint.blob_hashes(blob)
+    old = bytes([2]) + hashes[:17].astype(">u8").tobytes()
+    upgraded = fingerprint.blob_hashes(old)
+    assert upgraded.shape == hashes.shape
+    assert (upgraded[:17] == hashes[:17]).all() and (upgraded[17:] == hashes[0]).all()
+    with pytest.raises(ValueError):
+        fingerprint.blob_hashes(b"\x07" + bytes(24))

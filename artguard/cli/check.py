@@ -127,10 +127,12 @@ def _print_text(result: CheckResult) -> None:
             f"is your original {pub.original.path} as it was before protection "
             f"(it never carried the CMI below; published as {pub.output.path}"
             if match.method == "sha256" and match.against == "original"
-            else f"matches {pub.output.path} ({words.METHODS.get(match.method, match.method)}"
+            else f"{'is a derivative of' if match.relation == 'derivative' else 'matches'} "
+            f"{pub.output.path} ({words.METHODS.get(match.method, match.method)}"
         )
         out(f"{where}: {words.verdict_words(result.verdict)[0]} - {what}; published {pub.published_at})")
-        out(f"  {words.strength(match.method, match.confidence, getattr(match, 'strength', None))}")
+        shows = f"; the copy {match.transform.words()}" if match.transform else ""
+        out(f"  {words.strength(match.method, match.confidence, match.strength)}{shows}")
         for name, state in result.fields.items():
             seen = result.field_values.get(name) or {}
             change = f" (was {plain(seen.get('written'), 100)!r}, now {plain(seen.get('found'), 100)!r})" if state == "altered" else ""

@@ -1,11 +1,11 @@
 """What part of the original a copy shows, in words and as a mapping for the overlay picture.
 
-The tracing step may attach ``match.transform``: a dict (or an object with ``to_json()``)
-with any of ``region`` ([left, top, right, bottom] as fractions 0-1 of the original),
-``scale`` (copy pixels per original pixel), ``rotation`` (degrees, counter-clockwise),
-``mirror`` (bool), ``border`` (bool or fraction), and ``matrix`` (3 x 3, copy pixel ->
-original pixel, full-size coordinates). Everything is optional; without a transform the
-words come from the two images' sizes, and no overlay is drawn.
+The tracing step attaches ``match.transform`` (``artguard.trace.Transform``): its
+``to_json()`` gives ``region`` (left, top, right, bottom as fractions 0-1 of the original),
+``scale``, ``rotation`` (degrees, counter-clockwise), ``mirrored`` and ``words``, the
+sentence the report uses as measured. A ``matrix`` (3 x 3, copy pixel -> original pixel,
+full-size coordinates) is used for the overlay when present, else the region. Without a
+transform the words come from the two images' sizes, and no overlay is drawn.
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ def as_dict(transform: Any) -> dict[str, Any]:
 
 def _region(t: dict[str, Any]) -> tuple[float, float, float, float] | None:
     region = t.get("region")
+    if isinstance(region, dict):  # artguard.trace names the sides
+        region = [region.get(side) for side in ("left", "top", "right", "bottom")]
     try:
         left, top, right, bottom = (float(v) for v in region)  # type: ignore[union-attr]
     except (TypeError, ValueError):
@@ -50,7 +52,9 @@ def describe_shown(result: CheckResult, pub: Publication, transform: Any, relati
         return "The whole published image, unchanged: the copy is the same file."
     parts: list[str] = []
     region = _region(t)
-    if region is not None:
+    if t.get("words"):  # the tracing step measured it and said it in words
+        parts.append(f"The copy {t['words']}")
+    elif region is not None:
         left, top, right, bottom = region
         area = (right - left) * (bottom - top)
         if area > 0.97:
@@ -72,16 +76,17 @@ def describe_shown(result: CheckResult, pub: Publication, transform: Any, relati
             )
     else:
         parts.append("The picture")
-    if t.get("mirror"):
-        parts.append("mirrored left to right")
-    rotation = t.get("rotation")
-    if isinstance(rotation, (int, float)) and abs(rotation) >= 0.5:
-        parts.append(f"rotated by {abs(rotation):.0f}° {'anticlockwise' if rotation > 0 else 'clockwise'}")
-    if t.get("border"):
-        parts.append("with a border or background added")
+    if not t.get("words"):
+        if t.get("mirror"):
+            parts.append("mirrored left to right")
+        rotation = t.get("rotation")
+        if isinstance(rotation, (int, float)) and abs(rotation) >= 0.5:
+            parts.append(f"rotated by {abs(rotation):.0f}° {'anticlockwise' if rotation > 0 else 'clockwise'}")
+        if t.get("border"):
+            parts.append("with a border or background added")
     if result.width and result.height and out.width:
         size = f"{result.width} × {result.height} pixels, published at {out.width} × {out.height}"
-        scale = t.get("scale")
+        scale = None if t.get("words") else t.get("scale")
         if isinstance(scale, (int, float)) and abs(scale - 1) > 0.02:
             parts.append(f"at {scale:.0%} of the published scale ({size})")
         elif isinstance(scale, (int, float)):
@@ -112,6 +117,6 @@ def copy_to_original(transform: Any, copy_size: tuple[int, int], original_size: 
     (cw, ch), (ow, oh) = copy_size, original_size
     left, top, right, bottom = region
     sx, sy = (right - left) * ow / cw, (bottom - top) * oh / ch
-    if t.get("mirror"):
+    if t.get("mirror") or t.get("mirrored"):
         return np.array([[-sx, 0, right * ow], [0, sy, top * oh], [0, 0, 1.0]])
     return np.array([[sx, 0, left * ow], [0, sy, top * oh], [0, 0, 1.0]])

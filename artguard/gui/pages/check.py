@@ -51,7 +51,8 @@ METHODS = {
     "xmp-id": "XMP document id",
     "c2pa": "Content Credentials",
     "watermark": "invisible watermark",
-    "phash": "looks alike (perceptual hash)",
+    "phash": "same picture (hash + alignment)",
+    "features": "same picture (local features + alignment)",
 }
 
 
@@ -393,6 +394,8 @@ def detail_html(data: dict[str, Any]) -> str:
             f"<b>Published as:</b> {esc(str(match.get('output') or ''))}<br>"
             f"<b>Matched by:</b> {esc(METHODS.get(match.get('method'), str(match.get('method'))))}"
             + (f" (distance {esc(str(match.get('distance')))})" if match.get("method") == "phash" and match.get("distance") is not None else "")
+            + (f"<br><b>Strength:</b> {esc(str(match.get('strength')))}" if match.get("strength") else "")
+            + (f"<br><b>The copy:</b> {esc(str(match['transform'].get('words', '')))}" if match.get("transform") else "")
             + "</p>"
         )
     else:

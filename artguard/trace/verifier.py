@@ -1,0 +1,297 @@
+"""Verify a candidate before any claim: align the copy to the reference, compare the pixels.
+
+Local features give the geometry where the picture has corners; where it has few (smooth
+gradients, fog, flat-colour art) a dense alignment (OpenCV's ECC) refines simple
+hypotheses instead: the copy filling the reference, or its non-uniform content (borders
+trimmed), each also mirrored. Either way the verdict comes from the aligned pixels
+(``compare``), never from a match count.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+from typing import Literal
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from artguard.trace import align, transform
+from artguard.trace.compare import Agreement, compare
+from artguard.trace.reference import Features, Reference, detect, grey_array
+
+COPY_SIDE = 512
+Relation = Literal["same", "derivative"]
+
+# Measured with bench/trace.py (see the module docstring there for the figures).
+SAME_AGREE = 0.6
+SAME_TONE = 0.8
+MAX_PAINTED = 0.08  # share of inner blocks whose detail may differ (JPEG noise, text near a strip)
+# A dense alignment has no inlier evidence and can bend one smooth picture onto another:
+# it must agree almost everywhere.
+DENSE_AGREE = 0.85
+DENSE_TONE = 0.9
+SMOOTH_TONE = 0.93  # no texture to compare: the tone fit alone must be near perfect
+DERIVATIVE_STRUCTURE = 0.45
+DERIVATIVE_INLIERS = 15
+_MIN_TEXTURED = 12
+_DENSE_SIDE = 160
+_QUICK_SCORE = 0.95
+# On smooth pictures ECC can also "agree" with a stretched fit; platforms stretch by 10 %.
+_DENSE_STRETCH = 1.13
+
+
+class CopyView:
+    """One copy as verification needs it, made once per copy and shared by all candidates."""
+
+    def __init__(self, img: Image.Image | np.ndarray, size: tuple[int, int]) -> None:
+        self.grey = img if isinstance(img, np.ndarray) else grey_array(img, COPY_SIDE)
+        self.size = size  # the copy file's real width, height
+
+    @functools.cached_property
+    def features(self) -> Features:
+        return detect(self.grey, 1500)
+
+    @functools.cached_property
+    def flipped_features(self) -> Features:
+        return detect(np.ascontiguousarray(self.grey[:, ::-1]), 1500)
+
+    @functools.cached_property
+    def inverted(self) -> CopyView:
+        """The copy with lightness inverted: an artist's dark variant turns back into the
+        light composition (still a derivative: its colours are not the original's)."""
+        return CopyView(255 - self.grey, self.size)
+
+    @functools.cached_property
+    def content_box(self) -> tuple[int, int, int, int]:
+        """x0, y0, x1, y1 of the picture in the copy (borders, letterbox, screenshot cut off)."""
+        return picture_box(self.grey)
+
+
+@dataclass(frozen=True)
+class Verification:
+    relation: Relation
+    agreement: Agreement
+    inliers: int  # feature inliers (0 for a dense alignment)
+    method: Literal["features", "dense"]
+    transform: transform.Transform
+    matrix: np.ndarray  # copy-grey pixels -> reference pixels
+    reference_shape: tuple[int, int]  # (height, width) of the reference the matrix maps into
+
+    @property
+    def score(self) -> float:
+        return self.agreement.score
+
+
+def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, thorough: bool = True) -> Verification | None:
+    """Same picture, derivative, or None (no match).
+
+    The cheap dense check of the unmirrored hypotheses runs first: most re-posts are the
+    whole picture re-encoded or lightly cropped, and a near-perfect agreement there spares
+    the copy's SIFT run (the largest cost of a check). ``thorough``: when nothing else
+    aligns, also try partial crops densely and look for a lightness-inverted variant (more
+    ECC runs and one more SIFT run: worth it for close candidates only)."""
+    quick = _dense(copy, ref, original_size, flips=(False,))
+    if quick is not None and quick.score >= _QUICK_SCORE:
+        return quick
+    best: Verification | None = None
+    for mirrored, feats in ((False, "features"), (True, "flipped_features")):
+        found = align.fit(getattr(copy, feats), ref.features)
+        if found is None:
+            continue
+        matrix = align.unflip(found.matrix, copy.grey.shape[1]) if mirrored else found.matrix
+        candidate = _judge(copy, ref, matrix, found.inliers, "features", original_size)
+        if candidate is not None and (best is None or _rank(candidate) > _rank(best)):
+            best = candidate
+        if best is not None and best.relation == "same":
+            return best
+    dense = _dense(copy, ref, original_size, flips=(True,)) if quick is None else quick
+    if dense is not None and (best is None or _rank(dense) > _rank(best)):
+        best = dense
+    if best is None and thorough:
+        best = _dense(copy, ref, original_size, flips=(False,), partial=True)
+    if best is None and thorough:
+        best = _dark_variant(copy, ref, original_size)
+    return best
+
+
+def _dark_variant(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Verification | None:
+    """A derivative whose lightness is inverted: aligned by the inverted copy's features (or
+    densely where it has none), then either its edges match (``structure``) or the inverted
+    copy is the reference's picture."""
+    inverted = copy.inverted
+    found = align.fit(inverted.features, ref.features)
+    if found is not None:
+        direct = _judge(copy, ref, found.matrix, found.inliers, "features", original_size)
+        if direct is not None:
+            return direct if direct.relation == "derivative" else dataclasses.replace(direct, relation="derivative")
+    back = _dense(inverted, ref, original_size, flips=(False,))
+    return dataclasses.replace(back, relation="derivative") if back is not None else None
+
+
+def align_to_original(work: Image.Image, v: Verification, copy: CopyView, original_size: tuple[int, int],
+                      side: int = 1024) -> Image.Image:
+    """The copy warped back onto the original's frame (long edge ``side``), greyscale; what
+    the copy does not show stays flat grey. ``work`` is the copy decoded at any size."""
+    ow, oh = original_size
+    f = side / max(ow, oh)
+    target = (max(1, round(ow * f)), max(1, round(oh * f)))
+    rh, rw = v.reference_shape
+    gh, gw = copy.grey.shape
+    to_grey = np.diag([gw / work.width, gh / work.height, 1.0])
+    to_target = np.diag([target[0] / rw, target[1] / rh, 1.0])
+    matrix = (to_target @ np.vstack([v.matrix, [0, 0, 1]]) @ to_grey)[:2]
+    grey = np.asarray(work.convert("L"), dtype=np.uint8)
+    aligned = cv2.warpAffine(grey, matrix, target, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=128)
+    return Image.fromarray(aligned, "L")
+
+
+def _rank(v: Verification) -> tuple[int, float]:
+    return (v.relation == "same", v.score)
+
+
+def _judge(copy: CopyView, ref: Reference, matrix: np.ndarray, inliers: int, method: Literal["features", "dense"],
+           original_size: tuple[int, int]) -> Verification | None:
+    agreement = compare(copy.grey, ref.grey, matrix)
+    relation = classify(agreement, inliers, dense=method == "dense")
+    if relation is None:
+        return None
+    shape = transform.from_matrix(matrix, (copy.grey.shape[1], copy.grey.shape[0]), copy.size,
+                                  (ref.grey.shape[1], ref.grey.shape[0]), original_size)
+    return Verification(relation, agreement, inliers, method, shape, matrix, ref.grey.shape)
+
+
+def classify(a: Agreement, inliers: int, *, dense: bool = False) -> Relation | None:
+    """The decision rule (thresholds measured by bench/trace.py)."""
+    if a.covered < 0.1:
+        return None
+    if a.painted > MAX_PAINTED:
+        if a.structure >= DERIVATIVE_STRUCTURE or a.agree >= SAME_AGREE:
+            return "derivative"
+        return None
+    if a.textured_blocks >= _MIN_TEXTURED:
+        if a.agree >= (DENSE_AGREE if dense else SAME_AGREE) and a.tone >= (DENSE_TONE if dense else SAME_TONE):
+            return "same"
+    elif a.tone >= SMOOTH_TONE and (inliers >= align.MIN_INLIERS or a.textured_blocks == 0 or a.agree >= SAME_AGREE):
+        return "same"
+    if inliers >= DERIVATIVE_INLIERS and a.textured_blocks >= _MIN_TEXTURED and a.structure >= DERIVATIVE_STRUCTURE:
+        return "derivative"
+    return None
+
+
+def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips: tuple[bool, ...],
+           partial: bool = False) -> Verification | None:
+    """ECC refinement of 'fills the frame' hypotheses, for pictures without features."""
+    ch, cw = copy.grey.shape
+    rh, rw = ref.grey.shape
+    f = _DENSE_SIDE / max(ch, cw)
+    small = cv2.GaussianBlur(cv2.resize(copy.grey, (max(8, round(cw * f)), max(8, round(ch * f))), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
+    g = _DENSE_SIDE / max(rh, rw)
+    ref_small = cv2.GaussianBlur(cv2.resize(ref.grey, (max(8, round(rw * g)), max(8, round(rh * g))), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
+    best: Verification | None = None
+    starts = _partial_hypotheses(copy, rw, rh) if partial else _hypotheses(copy, rw, rh, flips)
+    for start in starts:
+        # In the small images' pixels: copy_small -> ref_small.
+        warp = (np.diag([g, g, 1]) @ np.vstack([start, [0, 0, 1]]) @ np.diag([1 / f, 1 / f, 1]))[:2].astype(np.float32)
+        try:
+            _, warp = cv2.findTransformECC(ref_small.astype(np.float32), small.astype(np.float32), _invert(warp), cv2.MOTION_AFFINE,
+                                           (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-4), None, 3)
+        except cv2.error:
+            continue
+        to_copy_small = np.vstack([warp, [0, 0, 1]])  # ref_small -> copy_small
+        matrix = (np.diag([1 / g, 1 / g, 1]) @ np.linalg.inv(to_copy_small) @ np.diag([f, f, 1]))[:2]
+        if not align.plausible(matrix, max_stretch=_DENSE_STRETCH):
+            continue
+        candidate = _judge(copy, ref, matrix, 0, "dense", original_size)
+        if candidate is not None and candidate.relation == "same" and (best is None or candidate.score > best.score):
+            best = candidate
+            if best.score > 0.95:  # the hypotheses are alternatives: a near-perfect one ends the search
+                break
+    return best
+
+
+Start = np.ndarray  # 2 x 3: copy-grey pixels -> reference pixels, where ECC begins
+
+
+def _box_start(copy_box: tuple[int, int, int, int], ref_box: tuple[float, float, float, float], mirrored: bool) -> Start:
+    """The map that lays ``copy_box`` onto ``ref_box`` (flipped left-right if ``mirrored``)."""
+    x0, y0, x1, y1 = copy_box
+    rx0, ry0, rx1, ry1 = ref_box
+    sx, sy = (rx1 - rx0) / max(1, x1 - x0), (ry1 - ry0) / max(1, y1 - y0)
+    if mirrored:
+        return np.array([[-sx, 0, rx0 + (x1 - 1) * sx], [0, sy, ry0 - y0 * sy]])
+    return np.array([[sx, 0, rx0 - x0 * sx], [0, sy, ry0 - y0 * sy]])
+
+
+def _hypotheses(copy: CopyView, rw: int, rh: int, flips: tuple[bool, ...]) -> list[Start]:
+    """The picture fills the reference, or is its centred crop of the same aspect (square,
+    4:5, 16:9 re-posts), as it is or mirrored."""
+    ch, cw = copy.grey.shape
+    found = []
+    for box in dict.fromkeys([(0, 0, cw, ch), copy.content_box]):
+        x0, y0, x1, y1 = box
+        aspect = (x1 - x0) / max(1, y1 - y0)
+        refs = [(0.0, 0.0, float(rw), float(rh))]
+        if abs(np.log(aspect / (rw / rh))) > 0.05:
+            cw_, ch_ = (rh * aspect, float(rh)) if rw / rh > aspect else (float(rw), rw / aspect)
+            refs.append(((rw - cw_) / 2, (rh - ch_) / 2, (rw + cw_) / 2, (rh + ch_) / 2))
+        for ref_box in refs:
+            for mirrored in flips:
+                found.append(_box_start(box, ref_box, mirrored))
+    return found
+
+
+def _partial_hypotheses(copy: CopyView, rw: int, rh: int) -> list[Start]:
+    """Starting points ECC needs for pictures without features: a crop keeping 70 % of each
+    side (half the area) at the nine places a re-poster crops from, and a rotation of 5° or
+    10° either way cropped to the largest upright box inside (as apps straighten)."""
+    x0, y0, x1, y1 = copy.content_box
+    aspect = (x1 - x0) / max(1, y1 - y0)
+    side = 0.7 * min(rw, rh * aspect)
+    w, h = side, side / aspect
+    found = []
+    for fy in (0.0, 0.5, 1.0):
+        for fx in (0.0, 0.5, 1.0):
+            left, top = fx * (rw - w), fy * (rh - h)
+            found.append(_box_start((x0, y0, x1, y1), (left, top, left + w, top + h), False))
+    centre_copy = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    centre_ref = np.array([rw / 2, rh / 2])
+    for degrees in (5.0, -5.0, 10.0, -10.0):
+        rad = np.radians(abs(degrees))
+        keep = 1.0 / (np.cos(rad) + np.sin(rad) * max(rw / rh, rh / rw))
+        scale = keep * rw / max(1, x1 - x0)
+        c, s_ = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+        linear = scale * np.array([[c, -s_], [s_, c]])
+        found.append(np.hstack([linear, (centre_ref - linear @ centre_copy)[:, None]]))
+    return found
+
+
+def _invert(warp: np.ndarray) -> np.ndarray:
+    return np.linalg.inv(np.vstack([warp, [0, 0, 1]]))[:2].astype(np.float32)
+
+
+def picture_box(grey: np.ndarray) -> tuple[int, int, int, int]:
+    """x0, y0, x1, y1 of the picture inside a frame, letterbox or screenshot page.
+
+    The page colour is the commonest colour along the copy's edge; the picture is the
+    largest region where nearly every pixel differs from it (text around a picture is
+    sparse, a picture is dense). The whole copy when no such region stands out.
+    """
+    h, w = grey.shape
+    edge = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    page = int(np.bincount(edge, minlength=256).argmax())
+    differs = (np.abs(grey.astype(np.int16) - page) > 6).astype(np.float32)
+    k = max(3, round(min(h, w) / 40))
+    dense = (cv2.blur(differs, (k, k)) > 0.85).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dense, connectivity=4)
+    if count <= 1:
+        return 0, 0, w, h
+    best = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, bw, bh, _area = stats[best]
+    x0, y0 = max(0, x - k // 2), max(0, y - k // 2)
+    x1, y1 = min(w, x + bw + k // 2), min(h, y + bh + k // 2)
+    if (x1 - x0) * (y1 - y0) < 0.08 * w * h or (x1 - x0) * (y1 - y0) > 0.97 * w * h:
+        return 0, 0, w, h
+    return int(x0), int(y0), int(x1), int(y1)

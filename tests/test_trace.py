@@ -1,0 +1,209 @@
+"""Tracing hard platform edits to the right publication, verified by alignment before any claim."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from artguard.catalog import Catalog
+from artguard.check import check_copy, check_many
+from artguard.cli import main
+from tests import platform_attacks as pa
+from tests.images import textured
+
+
+def art(width: int, height: int, seed: int) -> Image.Image:
+    """Flat-colour digital art: a gradient sky with shapes, few textures (hard for features)."""
+    rng = np.random.default_rng(seed)
+    y = np.linspace(0, 1, height)[:, None, None]
+    top, bottom = rng.uniform(40, 220, 3), rng.uniform(40, 220, 3)
+    sky = (top * (1 - y) + bottom * y) * np.ones((1, width, 1))
+    img = Image.fromarray(sky.astype(np.uint8), "RGB")
+    draw = ImageDraw.Draw(img)
+    for _ in range(14):
+        x0, y0 = rng.uniform(0, width), rng.uniform(0, height)
+        r = rng.uniform(0.03, 0.15) * width
+        colour = tuple(int(v) for v in rng.uniform(0, 255, 3))
+        if rng.random() < 0.5:
+            draw.ellipse((x0 - r, y0 - r, x0 + r, y0 + r), fill=colour)
+        else:
+            draw.polygon([(x0, y0 - r), (x0 + r, y0 + r), (x0 - r, y0 + 0.6 * r)], fill=colour)
+    return img
+
+
+def hexagons(width: int, height: int, side: int = 28) -> Image.Image:
+    """A repeated pattern: the kind that keeps many feature inliers to anything tiled."""
+    img = Image.new("RGB", (width, height), (235, 225, 200))
+    draw = ImageDraw.Draw(img)
+    h = side * 3**0.5
+    for row in range(int(height / h) + 2):
+        for col in range(int(width / (1.5 * side)) + 2):
+            cx, cy = col * 1.5 * side, row * h + (h / 2 if col % 2 else 0)
+            points = [(cx + side * np.cos(a), cy + side * np.sin(a)) for a in np.arange(6) * np.pi / 3]
+            draw.polygon(points, outline=(60, 60, 90), fill=(200, 120 + (row * 7 + col * 13) % 60, 80), width=3)
+    return img
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> dict[str, Path]:
+    """A photo-like image and a flat-colour artwork, protected through ``artguard embed``."""
+    src = tmp_path / "in"
+    src.mkdir()
+    textured(1200, 800, seed=41).save(src / "photo.jpg", quality=92)
+    art(1200, 900, seed=7).save(src / "art.png")
+    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Ana Artist", "--no-c2pa"]) == 0
+    out = tmp_path / "out" / "in"
+    return {"photo": out / "photo.jpg", "art": out / "art.png"}
+
+
+def _copy(img_path: Path, edit, folder: Path, name: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    edit(Image.open(img_path).convert("RGB")).save(path, quality=90)
+    return path
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (lambda i: pa.mirror(pa.instagram_square(i)), ("centre square", "mirrored")),
+        (pa.portrait_4_5, ("4:5 portrait",)),
+        (pa.screenshot, ("inside a larger canvas",)),
+        (lambda i: pa.border(i, 0.05), ("shows the whole original", "inside a larger canvas")),
+        (lambda i: pa.rotate(i, 5), ("rotated 5° anticlockwise",)),
+        (pa.stretch, ("stretched to 100% wide x 90% high",)),
+        (pa.caption_strip, ("shows the whole original",)),
+        (pa.quarter_q70, ("scaled to 25%",)),
+    ],
+    ids=["square+mirror", "4:5", "screenshot", "border", "rotate5", "stretch", "caption", "quarter"],
+)
+def test_hard_edits_are_traced_verified_and_described(published, tmp_path: Path, edit, words) -> None:
+    catalog = Catalog()
+    for which in ("photo", "art"):
+        copy = _copy(published[which], edit, tmp_path / "found", f"{which}.jpg")
+        result = check_copy(copy, catalog=catalog)
+        assert result.match is not None, which
+        assert result.match.publication.output.path == str(published[which].resolve()), which
+        doc = result.to_json()["match"]
+        assert doc["relation"] == "same" and doc["strength"].startswith(("strong", "certain")), (which, doc)
+        for phrase in words:
+            assert phrase in doc["transform"]["words"], (which, doc["transform"]["words"])
+        assert result.verdict == "stripped"
+
+
+def test_unrelated_look_alike_and_tiling_are_not_matched(published, tmp_path: Path) -> None:
+    folder = tmp_path / "other"
+    folder.mkdir()
+    art(1200, 900, seed=8).save(folder / "other-art.jpg", quality=90)  # same style, other picture
+    textured(1200, 800, seed=42).save(folder / "other-photo.jpg", quality=90)
+    hexagons(1200, 800).save(folder / "tiling.jpg", quality=90)
+    pa.instagram_square(hexagons(1000, 900, side=22)).save(folder / "tiling-square.jpg", quality=90)
+    results = check_many([folder])
+    assert [r.status for r in results] == ["ok"] * 4
+    assert [r.match for r in results] == [None] * 4
+
+
+def test_recoloured_dark_variant_is_never_reported_as_the_original(published, tmp_path: Path) -> None:
+    """Hue turned and lightness inverted: at most a derivative (review by eye), never "same"."""
+    copy = _copy(published["photo"], lambda i: pa.repost_2048(pa.dark_variant(i)), tmp_path / "found", "dark.jpg")
+    result = check_copy(copy, catalog=Catalog())
+    if result.match is not None:
+        doc = result.to_json()["match"]
+        assert doc["relation"] == "derivative" and doc["strength"] == "possible derivative: review by eye"
+        assert doc["output"] == str(published["photo"].resolve())
+    assert result.verdict != "stripped" or result.match is None
+
+
+def test_the_export_the_copy_resembles_is_reported_and_the_others_listed(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    textured(1600, 1200, seed=5).save(src / "piece.jpg", quality=92)
+    assert main(["embed", str(src), "-o", str(tmp_path / "full"), "--creator", "Ana", "--no-c2pa"]) == 0
+    assert main(["embed", str(src), "-o", str(tmp_path / "small"), "--creator", "Ana", "--no-c2pa", "--max-size", "512",
+                 "--watermark-text", "© Ana Artist", "--watermark-scale", "0.3"]) == 0
+    full, small = tmp_path / "full" / "in" / "piece.jpg", tmp_path / "small" / "in" / "piece.jpg"
+    catalog = Catalog()
+    big_copy = _copy(full, pa.repost_2048, tmp_path / "found", "big.jpg")
+    result = check_copy(big_copy, catalog=catalog)
+    assert result.match.publication.output.path == str(full.resolve())
+    assert [o["output"] for o in result.to_json()["match"]["other_exports"]] == [str(small.resolve())]
+    small_copy = _copy(small, lambda i: pa.jpeg(i, 80), tmp_path / "found", "small.jpg")
+    result = check_copy(small_copy, catalog=catalog)
+    assert result.match.publication.output.path == str(small.resolve())
+
+
+def test_an_unchanged_earlier_output_is_its_own_publication(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    textured(900, 600, seed=9).save(src / "piece.jpg", quality=92)
+    assert main(["embed", str(src), "-o", str(tmp_path / "first"), "--creator", "Ana", "--no-c2pa"]) == 0
+    earlier = tmp_path / "kept.jpg"
+    shutil.copy(tmp_path / "first" / "in" / "piece.jpg", earlier)
+    assert main(["embed", str(src), "-o", str(tmp_path / "first"), "--creator", "Ana Artist", "--no-c2pa", "--force"]) == 0
+    result = check_copy(earlier, catalog=Catalog())
+    assert result.match.method == "sha256" and result.match.against == "output"
+    assert result.match.publication.fields["Xmp.dc.creator"] == "Ana"
+    assert result.verdict == "intact"
+
+
+def test_bad_inputs_get_a_first_frame_or_a_reason(published, tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    frame = Image.open(published["photo"]).convert("RGB")
+    frames = [frame.quantize(64), frame.transpose(Image.Transpose.FLIP_TOP_BOTTOM).quantize(64)]
+    frames[0].save(folder / "animated.gif", save_all=True, append_images=frames[1:], duration=200)
+    frame.resize((48, 32)).save(folder / "tiny.png")
+    (folder / "broken.jpg").write_bytes(published["photo"].read_bytes()[:2000])
+    (folder / "notes.jpg").write_text("not an image")
+    results = {Path(r.path).name: r for r in check_many([folder])}
+    gif = results["animated.gif"]
+    assert gif.status == "ok" and gif.format == "gif" and "first frame" in gif.notes[0]
+    assert gif.match is not None and gif.match.publication.output.path == str(published["photo"].resolve())
+    tiny = results["tiny.png"]
+    assert tiny.status == "ok" and tiny.match is None and "too small to trace" in tiny.notes[0]
+    assert results["broken.jpg"].status == "error" and results["broken.jpg"].error
+    assert results["notes.jpg"].status == "error" and "not an image" in results["notes.jpg"].error
+
+
+@pytest.mark.skipif(not shutil.which("rsvg-convert") or not Path("/usr/share/desktop-base").is_dir(),
+                    reason="desktop-base / librsvg2-bin not installed (scripts/setup.sh installs them)")
+def test_real_wallpaper_art_square_screenshot_mirror_and_dark_variant(tmp_path: Path) -> None:
+    svg = sorted(Path("/usr/share/desktop-base/homeworld-theme/wallpaper").rglob("1920x1080.svg"))[0]
+    src = tmp_path / "in"
+    src.mkdir()
+    subprocess.run(["rsvg-convert", "-w", "1600", "-h", "900", "-o", str(src / "wall.png"), str(svg)], check=True)
+    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Ana", "--no-c2pa"]) == 0
+    output = tmp_path / "out" / "in" / "wall.png"
+    catalog = Catalog()
+    for name, edit in (("square.jpg", pa.instagram_square), ("shot.jpg", pa.screenshot), ("mirror.jpg", pa.mirror)):
+        result = check_copy(_copy(output, edit, tmp_path / "found", name), catalog=catalog)
+        assert result.match is not None and result.match.relation == "same", name
+        assert result.match.publication.output.path == str(output.resolve())
+    dark = check_copy(_copy(output, lambda i: pa.repost_2048(pa.dark_variant(i)), tmp_path / "found", "dark.jpg"), catalog=catalog)
+    assert dark.match is not None and dark.match.relation == "derivative"
+    assert dark.to_json()["match"]["strength"] == "possible derivative: review by eye"
+
+
+def test_two_originals_of_the_same_picture_are_flagged_for_review(tmp_path: Path) -> None:
+    """Relative evidence: when another original matches almost as well, the claim says so."""
+    src = tmp_path / "in"
+    src.mkdir()
+    img = textured(900, 600, seed=12)
+    img.save(src / "a.png")
+    img.point(lambda v: min(255, v + 3)).save(src / "b.png")  # a re-export, a different file
+    textured(900, 600, seed=13).save(src / "c.png")
+    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Ana", "--no-c2pa"]) == 0
+    catalog = Catalog()
+    copy = _copy(tmp_path / "out" / "in" / "a.png", pa.mirror, tmp_path / "found", "a.jpg")
+    doc = check_copy(copy, catalog=catalog).to_json()["match"]
+    assert doc["relation"] == "same" and doc["strength"].startswith("possible: another of your originals")
+    assert doc["evidence"]["runner_up"]["relation"] == "same"
+    alone = _copy(tmp_path / "out" / "in" / "c.png", pa.mirror, tmp_path / "found", "c.jpg")
+    doc = check_copy(alone, catalog=catalog).to_json()["match"]
+    assert doc["strength"] == "strong: same picture after alignment"
+    assert doc["evidence"].get("runner_up", {"relation": None})["relation"] != "same"
