@@ -200,7 +200,7 @@ def _fields_json(grouped: dict[str, dict[str, str]]) -> str:
     return json.dumps(grouped, ensure_ascii=False, sort_keys=True)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_add_posting, _migrate_fields_by_name, _migrate_add_reference]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_add_posting, _migrate_add_reference, _migrate_fields_by_name]
 
 _IMAGE_COLS = ("path", "size", "width", "height", "format", "sha256", "phash")
 _PUB_COLS = (

@@ -181,7 +181,7 @@ class _Rendered:
 
     @functools.cached_property
     def original_thumb(self) -> Image.Image:
-        return imaging.decode_reduced(self.data, THUMB_SIDE, exact=False).image
+        return imaging.decode_reduced(self.data, THUMB_SIDE).image
 
     @functools.cached_property
     def thumb(self) -> Image.Image:

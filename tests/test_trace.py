@@ -144,7 +144,9 @@ def test_an_unchanged_earlier_output_is_its_own_publication(tmp_path: Path) -> N
     assert main(["embed", str(src), "-o", str(tmp_path / "first"), "--creator", "Ana", "--no-c2pa"]) == 0
     earlier = tmp_path / "kept.jpg"
     shutil.copy(tmp_path / "first" / "in" / "piece.jpg", earlier)
-    assert main(["embed", str(src), "-o", str(tmp_path / "first"), "--creator", "Ana Artist", "--no-c2pa", "--force"]) == 0
+    # protected again into another folder: an export that overwrites the earlier file in place
+    # drops the earlier record instead (issue 16: no record of bytes that no longer exist)
+    assert main(["embed", str(src), "-o", str(tmp_path / "second"), "--creator", "Ana Artist", "--no-c2pa"]) == 0
     result = check_copy(earlier, catalog=Catalog())
     assert result.match.method == "sha256" and result.match.against == "output"
     assert result.match.publication.fields["Xmp.dc.creator"] == "Ana"
