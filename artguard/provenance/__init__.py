@@ -13,20 +13,35 @@ Public surface (everything else in this package is internal):
   trust anchors and the optional time-stamp authority.
 """
 
-from artguard.provenance.detect import has_manifest
-from artguard.provenance.identity import (
-    Identity,
-    KeyLocked,
-    create_identity,
-    ensure_identity,
-    import_identity,
-    load_identity,
-    local_ca_pem,
-    set_session_password,
-)
-from artguard.provenance.read import describe_signer, read_c2pa
-from artguard.provenance.sign import SignResult, make_thumbnail, sign
-from artguard.provenance.trust import add_anchors, list_anchors, remove_anchor, set_tsa_url, tsa_url
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Name -> the submodule that holds it. Loaded on first use: the identity and signing
+# modules pull in cryptography and c2pa (~0.2 s), which a metadata-only run that only
+# asks ``has_manifest`` should not pay for at start-up.
+_HOME = {
+    "has_manifest": "detect",
+    **dict.fromkeys(
+        ("Identity", "KeyLocked", "create_identity", "ensure_identity", "import_identity",
+         "load_identity", "local_ca_pem", "set_session_password"),
+        "identity",
+    ),
+    "describe_signer": "read",
+    "read_c2pa": "read",
+    **dict.fromkeys(("SignResult", "make_thumbnail", "sign"), "signing"),
+    **dict.fromkeys(("add_anchors", "list_anchors", "remove_anchor", "set_tsa_url", "tsa_url"), "trust"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Identity",
