@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:
     batch = monitor.stop()
     finished = page.last_summary
     workers.wait_all()
-    window.catalog.close_catalog()
+    window.close_catalog()
 
     print()
     print(summary("idle window (baseline)", idle))

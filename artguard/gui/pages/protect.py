@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from artguard import paths
 from artguard.batch import PROTECTED_NOTE, BatchSummary, EmbedJob, Progress, preset_jobs
 from artguard.errors import ArtGuardError
-from artguard.gui.pages.identity import unlock_identity
 from artguard.gui.settings import GuiSettings
 from artguard.gui.widgets.file_list import FileList, dropped_paths
 from artguard.gui.widgets.compare_view import CompareView
@@ -434,6 +433,8 @@ class ProtectPage(QWidget):
         invisible = self.output.invisible_choice()
         if invisible is None and profile.invisible_watermark:
             invisible = True
+        from artguard.gui.pages.identity import unlock_identity  # with provenance: not needed to open the window
+
         if (job.options.sign_c2pa or job.options.invisible or invisible) and not unlock_identity(self):
             return False
         try:
