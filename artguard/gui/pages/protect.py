@@ -337,8 +337,7 @@ class ProtectPage(QWidget):
 
         def shown(image: QImage) -> None:
             self._output_tasks.discard(task)
-            current = self.files.currentItem()
-            if current is not None and current.data(Qt.ItemDataRole.UserRole) == key:
+            if str(self.files.current_path()) == key:
                 self.preview.set_after(image)
 
         def failed(message: str) -> None:
@@ -527,9 +526,9 @@ class ProtectPage(QWidget):
         self.eta_label.setText("Cancelled" if summary.cancelled else "Done")
         self.results.show()
         self._end_batch()
-        current = self.files.currentItem()
+        current = self.files.current_path()
         if current is not None:
-            self._select(Path(current.data(Qt.ItemDataRole.UserRole)))
+            self._select(current)
         self.batch_finished.emit(summary)
         self.message.emit(self.summary_label.text())
 
