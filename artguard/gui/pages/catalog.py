@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 from artguard.catalog import Catalog, Publication, to_record
 from artguard.errors import ArtGuardError
 from artguard.fileio import atomic_path
-from artguard.gui.model_value import for_qt
 from artguard.gui.widgets.hint import ERROR_STYLE
 from artguard.gui.widgets.postings import PostingsBox
 from artguard.gui.workers import Task, ThumbnailLoader, pool
@@ -120,12 +119,9 @@ class PublicationModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS[section]
-        return for_qt(None)
+        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        return for_qt(self._value(index, role))
-
-    def _value(self, index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
         if not index.isValid():
             return None
         pub = self.rows[index.row()]

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from artguard import imaging
 from artguard.batch import iter_inputs
-from artguard.gui.model_value import for_qt
 from artguard.gui.workers import ThumbnailLoader, pool
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -174,9 +173,6 @@ class FileListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        return for_qt(self._value(index, role))
-
-    def _value(self, index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
