@@ -14,7 +14,7 @@ from pathlib import Path
 import importlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSize
+from PySide6.QtCore import QByteArray, QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,6 +33,7 @@ from artguard.errors import ArtGuardError
 from artguard.gui import theme
 from artguard.gui.pages.protect import ProtectPage
 from artguard.gui.settings import GuiSettings
+from artguard.gui.workers import Task
 
 if TYPE_CHECKING:
     from artguard.gui.pages.catalog import CatalogPage
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
 
 PAGES = ("Protect", "Check", "Catalog", "Website", "Identity & settings")
 PROTECT, CHECK, CATALOG, WEBSITE, IDENTITY = range(5)
+# Imported on a worker once the window is up, so the first Protect click (which needs the
+# signing identity) does not import cryptography and c2pa on the GUI thread.
+WARM_UP = ("artguard.gui.pages.identity",)
 # The pages built on first use: (module, class).
 _LATER = {
     CHECK: ("artguard.gui.pages.check", "CheckPage"),
@@ -101,6 +105,7 @@ class MainWindow(QMainWindow):
         if self.settings.geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.geometry.encode("ascii")))
         self.show_page(self.settings.page if 0 <= self.settings.page < len(PAGES) else PROTECT)
+        QTimer.singleShot(0, lambda: Task(_import_all, WARM_UP).start())
 
     # ---- pages built on first use ------------------------------------------------------
     def page(self, index: int) -> QWidget:
@@ -272,3 +277,8 @@ class MainWindow(QMainWindow):
 
     def add_files(self, files: list[str]) -> int:
         return self.protect.add_paths([Path(f) for f in files])
+
+
+def _import_all(names: tuple[str, ...]) -> None:
+    for name in names:
+        importlib.import_module(name)

@@ -16,22 +16,28 @@ OPEN_WINDOW = """
 import json, sys
 from artguard.gui.app import _import_core_before_qt, create_application
 _import_core_before_qt()
+from artguard.gui import workers
 from artguard.gui.main_window import MainWindow
 from artguard.gui.settings import GuiSettings
+HEAVY = ("artguard.check", "artguard.catalog", "c2pa", "cryptography", "bs4", "jinja2", "artguard.site",
+         "artguard.gui.pages.check", "artguard.gui.pages.identity")
 app = create_application("light")
 window = MainWindow(GuiSettings(welcome_done=True))
 window.show()
+before = sorted(m for m in HEAVY if m in sys.modules)
 app.processEvents()
-print(json.dumps(sorted(m for m in ("artguard.check", "artguard.catalog", "c2pa", "cryptography", "bs4", "jinja2",
-                                    "artguard.site", "artguard.gui.pages.check") if m in sys.modules)))
+workers.wait_all()
+print(json.dumps([before, sorted(m for m in HEAVY if m in sys.modules)]))
 """
 
 
-def test_first_window_does_not_import_the_other_pages(tmp_path):
+def test_first_window_does_not_import_the_other_pages_then_warms_up_signing(tmp_path):
     env = {**os.environ, "ARTGUARD_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.run([sys.executable, "-c", OPEN_WINDOW], env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
+    before, after = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert before == [], "built and shown without them"
+    assert after == ["artguard.gui.pages.identity", "c2pa", "cryptography"], "then signing is warmed up on a worker"
 
 
 def test_each_page_is_built_when_first_shown(window, qtbot):
