@@ -45,7 +45,9 @@ PAGES = ("Protect", "Check", "Catalog", "Website", "Identity & settings")
 PROTECT, CHECK, CATALOG, WEBSITE, IDENTITY = range(5)
 # Imported on a worker once the window is up, so the first Protect click (which needs the
 # signing identity) does not import cryptography and c2pa on the GUI thread.
+# Started a moment after the event loop, so it does not compete with the first paint.
 WARM_UP = ("artguard.gui.pages.identity",)
+WARM_UP_AFTER_MS = 400
 # The pages built on first use: (module, class).
 _LATER = {
     CHECK: ("artguard.gui.pages.check", "CheckPage"),
@@ -105,7 +107,7 @@ class MainWindow(QMainWindow):
         if self.settings.geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.geometry.encode("ascii")))
         self.show_page(self.settings.page if 0 <= self.settings.page < len(PAGES) else PROTECT)
-        QTimer.singleShot(0, lambda: Task(_import_all, WARM_UP).start())
+        QTimer.singleShot(WARM_UP_AFTER_MS, lambda: Task(_import_all, WARM_UP).start())
 
     # ---- pages built on first use ------------------------------------------------------
     def page(self, index: int) -> QWidget:

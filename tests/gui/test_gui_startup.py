@@ -25,7 +25,10 @@ app = create_application("light")
 window = MainWindow(GuiSettings(welcome_done=True))
 window.show()
 before = sorted(m for m in HEAVY if m in sys.modules)
-app.processEvents()
+import time
+end = time.monotonic() + 1.5
+while time.monotonic() < end:
+    app.processEvents()
 workers.wait_all()
 print(json.dumps([before, sorted(m for m in HEAVY if m in sys.modules)]))
 """
