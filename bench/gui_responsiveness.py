@@ -166,6 +166,51 @@ def summary(name: str, stalls: list[float]) -> str:
     return f"{name:<34} ticks {len(stalls):6d}  max stall {ordered[-1]:7.1f} ms  p99 {p99:6.1f} ms  >100 ms: {over}"
 
 
+def list_fill_seconds(folder: Path, kind: str) -> float:
+    """GUI-thread seconds to list every image of ``folder``, shown, plus the event-loop pass
+    that lays it out and draws it. "model": the Protect page's FileList (a list model);
+    "items": the baseline, same run: a QListWidget with one item per image as that list
+    made before (placeholder icon, text, tooltip, three roles, colour), same delegate."""
+    from PySide6.QtCore import QSize, Qt
+    from PySide6.QtGui import QIcon, QPixmap
+    from PySide6.QtWidgets import QApplication, QListWidget, QListWidgetItem
+
+    from artguard.batch import iter_inputs
+    from artguard.gui.widgets.file_list import FileItemDelegate, FileList
+
+    widget = FileList() if kind == "model" else QListWidget()
+    widget.setIconSize(QSize(64, 64))
+    widget.setUniformItemSizes(True)
+    widget.setItemDelegate(FileItemDelegate(widget))
+    widget.resize(260, 700)
+    widget.show()
+    QApplication.processEvents()
+    placeholder = QIcon(QPixmap(128, 128))
+    t0 = time.thread_time()
+    if isinstance(widget, FileList):
+        widget.add_paths([folder])
+    else:
+        for file, _rel in iter_inputs([folder]):
+            item = QListWidgetItem(placeholder, "")
+            item.setData(Qt.ItemDataRole.UserRole, str(file))
+            widget.addItem(item)
+            item.setText(f"{file.name}\nWaiting")
+            item.setData(Qt.ItemDataRole.UserRole + 1, "waiting")
+            item.setData(Qt.ItemDataRole.UserRole + 2, "")
+            item.setData(Qt.ItemDataRole.UserRole + 3, "")
+            item.setToolTip(f"{file}\nWaiting\nDouble-click or F2: title and description")
+            item.setForeground(widget.palette().text())
+    QApplication.processEvents()
+    used = time.thread_time() - t0
+    if isinstance(widget, FileList):
+        from artguard.gui import workers
+
+        workers.pool("thumbnails").waitForDone()
+        QApplication.processEvents()
+    widget.close()  # Python owns it: deleted when this returns
+    return used
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--images", type=int, default=500)
@@ -243,6 +288,7 @@ def main(argv: list[str] | None = None) -> None:
     idle_preview = preview_latencies(24)
 
     page.files.clear_all()
+    fill = {kind: min(list_fill_seconds(work / "batch", kind) for _ in range(3)) for kind in ("items", "model")}
     monitor.start()
     t0 = time.perf_counter()
     page.add_paths([work / "batch"])
@@ -262,11 +308,13 @@ def main(argv: list[str] | None = None) -> None:
     batch = monitor.stop()
     finished = page.last_summary
     workers.wait_all()
-    window.catalog.close_catalog()
+    window.close_catalog()
 
     print()
     print(summary("idle window (baseline)", idle))
     print(summary(f"adding {len(files)} images (thumbnails)", adding) + f"  ({thumbs_s:.1f} s)")
+    print(f"{'':34} GUI thread listing them, best of 3: list model {fill['model'] * 1000:.1f} ms, "
+          f"a QListWidget item each (the list before) {fill['items'] * 1000:.1f} ms")
     print(summary(f"protecting {len(files) + 1} images", batch) + f"  ({batch_s:.1f} s, {(len(files) + 1) / batch_s:.1f} images/s)")
     if finished is not None:
         print(f"{'':34} ok {finished.count('ok')}  failed {finished.count('error')}  cancelled {finished.cancelled}")
@@ -279,6 +327,8 @@ def main(argv: list[str] | None = None) -> None:
           f"goal preview < 100 ms (idle): {'met' if max(idle_preview) < 100 else 'NOT met'}")
     result(f"GUI worst event-loop stall, adding + protecting {len(files)} images", worst, "ms", "<= 100",
            f"idle window's worst stall {max(idle):.0f} ms")
+    result(f"GUI thread listing {len(files)} images (list model / QListWidget items)", fill["model"] / fill["items"], "x", "<= 1",
+           f"QListWidget items {fill['items'] * 1000:.1f} ms, list model {fill['model'] * 1000:.1f} ms")
     result("GUI preview after a watermark change (12 MP, idle)", max(idle_preview), "ms", "<= 100", "the same window, idle")
     QApplication.closeAllWindows()
     shutil.rmtree(work, ignore_errors=True)

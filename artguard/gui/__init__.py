@@ -13,6 +13,13 @@ Public surface:
 - ``artguard.gui.workers``: ``Task`` and ``BatchWorker``, the thread pool workers that run
   all file work off the GUI thread.
 
+Importing the package keeps ``None``/``True``/``False`` alive against PySide6 6.12's
+dropped references (``artguard.gui.singletons``).
+
 The core never imports this package; progress and cancel reach it as plain callbacks and
 a ``threading.Event`` (see ``artguard.batch``).
 """
+
+from artguard.gui import singletons
+
+singletons.keep_alive()

@@ -28,9 +28,9 @@ def create_application(theme_name: str = "system") -> "QApplication":  # noqa: F
     return app
 
 
-# The core modules the window's pages import, heaviest dependencies first.
-_CORE = ("numpy", "PIL.Image", "exiv2", "cryptography.x509", "c2pa", "artguard.batch", "artguard.catalog",
-         "artguard.check", "artguard.provenance", "artguard.watermark.visible")
+# The core modules the first window (the Protect page) imports, heaviest dependencies first.
+# The other pages, and with them the checker, the catalog and C2PA, load on first use.
+_CORE = ("numpy", "PIL.Image", "exiv2", "artguard.batch", "artguard.watermark.visible")
 
 
 def _import_core_before_qt() -> None:
@@ -38,8 +38,8 @@ def _import_core_before_qt() -> None:
 
     Once loaded, PySide6 (6.12) hooks every later import and reads the new module's
     source (inspect.getsource) to look for its ``__feature__`` switches; for numpy,
-    cryptography, exiv2, c2pa and the core this cost ~0.15 s of the ~1 s of imports
-    (bench/gui_responsiveness.py). These modules are imported anyway.
+    exiv2 and the core this cost ~0.1 s (bench/gui_responsiveness.py). These modules
+    are imported anyway.
     """
     import importlib
 
@@ -59,12 +59,13 @@ def run_app(files: list[str]) -> int:
 
     from artguard.gui.main_window import MainWindow
     from artguard.gui.settings import GuiSettings
-    from artguard.gui.welcome import WelcomeWizard
     from artguard.gui.workers import wait_all
 
     settings = GuiSettings.load()
     app = create_application(settings.theme)
     if not settings.welcome_done:
+        from artguard.gui.welcome import WelcomeWizard
+
         wizard = WelcomeWizard()
         if wizard.exec():
             settings.welcome_done = True

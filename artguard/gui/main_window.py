@@ -1,12 +1,20 @@
-"""The main window: a page list on the left (Protect, Check, Catalog, Identity & settings),
-menus with shortcuts for the main actions, and a close that never abandons a running batch.
+"""The main window: a page list on the left (Protect, Check, Catalog, Website, Identity &
+settings), menus with shortcuts for the main actions, and a close that never abandons a
+running batch.
+
+Only the Protect page is built with the window; the others (and their imports: the
+checker, the catalog, the website kit) are built the first time they are shown or used,
+so start-up pays only for what the first window draws.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize
+import importlib
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,16 +31,30 @@ from PySide6.QtWidgets import (
 from artguard import APP_NAME
 from artguard.errors import ArtGuardError
 from artguard.gui import theme
-from artguard.gui.pages.catalog import CatalogPage
-from artguard.gui.pages.check import CheckPage
-from artguard.gui.pages.identity import IdentityPage
 from artguard.gui.pages.protect import ProtectPage
-from artguard.gui.pages.website import WebsitePage
 from artguard.gui.settings import GuiSettings
-from artguard.gui.widgets.about import AboutDialog
+from artguard.gui.workers import Task
+
+if TYPE_CHECKING:
+    from artguard.gui.pages.catalog import CatalogPage
+    from artguard.gui.pages.check import CheckPage
+    from artguard.gui.pages.identity import IdentityPage
+    from artguard.gui.pages.website import WebsitePage
 
 PAGES = ("Protect", "Check", "Catalog", "Website", "Identity & settings")
 PROTECT, CHECK, CATALOG, WEBSITE, IDENTITY = range(5)
+# Imported on a worker once the window is up, so the first Protect click (which needs the
+# signing identity) does not import cryptography and c2pa on the GUI thread.
+# Started a moment after the event loop, so it does not compete with the first paint.
+WARM_UP = ("artguard.gui.pages.identity",)
+WARM_UP_AFTER_MS = 400
+# The pages built on first use: (module, class).
+_LATER = {
+    CHECK: ("artguard.gui.pages.check", "CheckPage"),
+    CATALOG: ("artguard.gui.pages.catalog", "CatalogPage"),
+    WEBSITE: ("artguard.gui.pages.website", "WebsitePage"),
+    IDENTITY: ("artguard.gui.pages.identity", "IdentityPage"),
+}
 
 
 class MainWindow(QMainWindow):
@@ -45,10 +67,7 @@ class MainWindow(QMainWindow):
         self.resize(1320, 860)
 
         self.protect = ProtectPage(self.settings)
-        self.check = CheckPage()
-        self.catalog = CatalogPage()
-        self.website = WebsitePage()
-        self.identity = IdentityPage(self.settings)
+        self._pages: dict[int, QWidget] = {PROTECT: self.protect}
 
         self.nav = QListWidget()
         self.nav.setAccessibleName("Pages")
@@ -63,12 +82,12 @@ class MainWindow(QMainWindow):
             QStyle.StandardPixmap.SP_DialogOpenButton,
         )
         self.stack = QStackedWidget()
-        for i, (name, page, icon) in enumerate(zip(PAGES, (self.protect, self.check, self.catalog, self.website, self.identity), icons)):
+        for i, (name, icon) in enumerate(zip(PAGES, icons)):
             item = QListWidgetItem(self.style().standardIcon(icon), name)
             item.setToolTip(f"{name} (Ctrl+{i + 1})")
             item.setSizeHint(QSize(0, 40))
             self.nav.addItem(item)
-            self.stack.addWidget(page)
+            self.stack.addWidget(self._pages.get(i) or QWidget())  # a placeholder until first shown
         self.nav.currentRowChanged.connect(self._page_changed)
 
         central = QWidget()
@@ -80,16 +99,51 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.nav, self.stack)
 
         self._build_menus()
-        for page in (self.protect, self.check, self.catalog, self.website, self.identity):
-            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.protect.message.connect(self._show_message)
         self.protect.batch_finished.connect(self._batch_finished)
         self.protect.busy_changed.connect(self._busy_changed)
-        self.identity.theme_changed.connect(self._apply_theme)
         self.statusBar().showMessage("Ready. Add images to protect, or drop copies on the Check page.")
 
         if self.settings.geometry:
             self.restoreGeometry(QByteArray.fromBase64(self.settings.geometry.encode("ascii")))
         self.show_page(self.settings.page if 0 <= self.settings.page < len(PAGES) else PROTECT)
+        QTimer.singleShot(WARM_UP_AFTER_MS, lambda: Task(_import_all, WARM_UP).start())
+
+    # ---- pages built on first use ------------------------------------------------------
+    def page(self, index: int) -> QWidget:
+        """The page at ``index``, built (and put in its place in the stack) on first use."""
+        if index not in self._pages:
+            module, name = _LATER[index]
+            cls = getattr(importlib.import_module(module), name)
+            page = cls(self.settings) if index == IDENTITY else cls()
+            page.message.connect(self._show_message)
+            if index == IDENTITY:
+                page.theme_changed.connect(self._apply_theme)
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._pages[index] = page
+        return self._pages[index]
+
+    @property
+    def check(self) -> CheckPage:
+        return self.page(CHECK)  # type: ignore[return-value]
+
+    @property
+    def catalog(self) -> CatalogPage:
+        return self.page(CATALOG)  # type: ignore[return-value]
+
+    @property
+    def website(self) -> WebsitePage:
+        return self.page(WEBSITE)  # type: ignore[return-value]
+
+    @property
+    def identity(self) -> IdentityPage:
+        return self.page(IDENTITY)  # type: ignore[return-value]
+
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
 
     # ---- menus and shortcuts ------------------------------------------------------------
     def _action(self, menu, text: str, shortcut: QKeySequence | str | None, slot, tip: str = "") -> QAction:  # type: ignore[no-untyped-def]
@@ -131,6 +185,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(index)
 
     def _page_changed(self, index: int) -> None:
+        self.page(index)
         self.stack.setCurrentIndex(index)
         self.settings.page = index
         if index == CATALOG:
@@ -166,6 +221,8 @@ class MainWindow(QMainWindow):
         self.catalog.search.selectAll()
 
     def about(self) -> None:
+        from artguard.gui.widgets.about import AboutDialog
+
         AboutDialog(self).exec()
 
     def _apply_theme(self, name: str) -> None:
@@ -204,8 +261,13 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_settings()
-        self.catalog.close_catalog()
+        self.close_catalog()
         event.accept()
+
+    def close_catalog(self) -> None:
+        """Close the Catalog page's database, if that page was ever opened."""
+        if CATALOG in self._pages:
+            self.catalog.close_catalog()
 
     def save_settings(self) -> None:
         self.protect.store_settings()
@@ -217,3 +279,8 @@ class MainWindow(QMainWindow):
 
     def add_files(self, files: list[str]) -> int:
         return self.protect.add_paths([Path(f) for f in files])
+
+
+def _import_all(names: tuple[str, ...]) -> None:
+    for name in names:
+        importlib.import_module(name)

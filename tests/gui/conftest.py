@@ -26,7 +26,7 @@ def window(qtbot, tmp_path: Path):
         win.protect.cancel()
         qtbot.waitUntil(lambda: win.protect.worker is None, timeout=20000)
     workers.wait_all()
-    win.catalog.close_catalog()
+    win.close_catalog()
 
 
 @pytest.fixture

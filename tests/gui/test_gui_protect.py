@@ -30,7 +30,7 @@ def test_add_files_and_drop_folder_show_thumbnails(window, qtbot, images, make_i
     assert page.files.files() == [str(images[0]), str(extra)]
     assert page.count_label.text() == "2 images"
     qtbot.waitUntil(lambda: page.files.pending_thumbnails() == 0, timeout=5000)
-    icon = page.files.item(1).icon().pixmap(128).toImage()
+    icon = page.files.model().index(1).data(Qt.ItemDataRole.DecorationRole).pixmap(128).toImage()
     assert _qimage_to_pil(icon).getextrema()[0][1] > 0  # a real thumbnail, not the blank placeholder
     assert str(extra.parent.parent) in page.settings.recent_folders
 

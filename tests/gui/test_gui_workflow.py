@@ -96,9 +96,9 @@ def test_presets_crop_box_and_the_real_output_in_the_preview(window, qtbot, make
     qtbot.waitUntil(lambda: view.after.width() == 720 and view.after.height() == 900, timeout=10000)
     assert str(portrait) in page.preview_caption.text()
     assert view.crop_rect().isEmpty(), "the written copy is already cropped"
-    status = page.files.item(0)
+    status = page.files.model().index(0)
     assert status.data(Qt.ItemDataRole.UserRole + 1) == "ok"
-    assert "instagram-portrait/wide-landscape-painting.jpg" in status.toolTip()
+    assert "instagram-portrait/wide-landscape-painting.jpg" in status.data(Qt.ItemDataRole.ToolTipRole)
     # new settings: the preview shows what they will make again, with the crop box
     page.watermark.kind.setCurrentIndex(page.watermark.kind.findData("text"))
     assert "as it will look" in page.preview_caption.text() and not view.crop_rect().isEmpty()
@@ -190,8 +190,8 @@ def test_per_image_title_and_description_go_into_that_image(window, qtbot, image
     page = window.protect
     page.output.c2pa.setChecked(False)
     page.add_paths(images[:2])
-    item = page.files.item(0)
-    rect = page.files.visualItemRect(item)
+    item = page.files.model().index(0)
+    rect = page.files.visualRect(item)
     qtbot.mouseClick(page.files.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(page.files.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     dialog = page.files.details_dialog
@@ -199,7 +199,7 @@ def test_per_image_title_and_description_go_into_that_image(window, qtbot, image
     qtbot.keyClicks(dialog.title, "Dawn over the hills")
     qtbot.keyClicks(dialog.description, "Oil on canvas, 2026")
     qtbot.mouseClick(dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
-    assert "Dawn over the hills" in item.toolTip()
+    assert "Dawn over the hills" in item.data(Qt.ItemDataRole.ToolTipRole)
     with qtbot.waitSignal(page.batch_finished, timeout=30000):
         page.start_batch()
     first = read_metadata(tmp_path / "out" / "img0.jpg")

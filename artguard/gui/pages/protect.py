@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from artguard import paths
 from artguard.batch import PROTECTED_NOTE, BatchSummary, EmbedJob, Progress, preset_jobs
 from artguard.errors import ArtGuardError
-from artguard.gui.pages.identity import unlock_identity
 from artguard.gui.settings import GuiSettings
 from artguard.gui.widgets.file_list import FileList, dropped_paths
 from artguard.gui.widgets.compare_view import CompareView
@@ -338,8 +337,7 @@ class ProtectPage(QWidget):
 
         def shown(image: QImage) -> None:
             self._output_tasks.discard(task)
-            current = self.files.currentItem()
-            if current is not None and current.data(Qt.ItemDataRole.UserRole) == key:
+            if str(self.files.current_path()) == key:
                 self.preview.set_after(image)
 
         def failed(message: str) -> None:
@@ -434,6 +432,8 @@ class ProtectPage(QWidget):
         invisible = self.output.invisible_choice()
         if invisible is None and profile.invisible_watermark:
             invisible = True
+        from artguard.gui.pages.identity import unlock_identity  # with provenance: not needed to open the window
+
         if (job.options.sign_c2pa or job.options.invisible or invisible) and not unlock_identity(self):
             return False
         try:
@@ -526,9 +526,9 @@ class ProtectPage(QWidget):
         self.eta_label.setText("Cancelled" if summary.cancelled else "Done")
         self.results.show()
         self._end_batch()
-        current = self.files.currentItem()
+        current = self.files.current_path()
         if current is not None:
-            self._select(Path(current.data(Qt.ItemDataRole.UserRole)))
+            self._select(current)
         self.batch_finished.emit(summary)
         self.message.emit(self.summary_label.text())
 

@@ -1,14 +1,18 @@
 """The Protect page's inputs: files and folders (buttons or drag and drop), thumbnails, status.
 
 Folders stay folders for the batch (outputs keep their relative paths); the list shows
-each image inside. Thumbnails load in a worker pool and arrive one by one.
+each image inside, one row each in a list model (a folder of 500 images is one insertion;
+nothing per row is made on the GUI thread until the row is drawn). Thumbnails load in a
+worker pool and arrive one by one.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QDragEnterEvent, QDropEvent, QFontMetrics, QIcon, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,8 +20,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -138,7 +141,104 @@ def dropped_paths(event: QDropEvent | QDragEnterEvent) -> list[Path]:
     return [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
 
 
-class FileList(QListWidget):
+def status_text(status: str, detail: str) -> str:
+    """The status as one line of words: "✔ Protected → a.jpg", "✖ Failed: why"."""
+    text = STATUS_TEXT.get(status, status)
+    if detail:
+        text = f"{text}: {detail}" if status in ("error", "skipped") else f"{text} → {detail}"
+    return text
+
+
+@dataclass
+class _Row:
+    key: str
+    status: str = "waiting"
+    detail: str = ""
+    icon: QIcon | None = None
+
+
+class FileListModel(QAbstractListModel):
+    """One row per image. Adding a folder is one insertion however many images it holds
+    (a list widget made an item, a text and a tooltip per image on the GUI thread); the
+    name, status, tooltip and colour are worked out when a row is drawn or asked for."""
+
+    def __init__(self, details: dict[str, dict[str, str]], placeholder: QIcon, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.details = details
+        self.placeholder = placeholder
+        self._rows: list[_Row] = []
+        self._row_of: dict[str, int] = {}
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == PATH_ROLE:
+            return row.key
+        if role == STATUS_ROLE:
+            return row.status
+        if role == DETAIL_ROLE:
+            return row.detail
+        if role == TITLE_ROLE:
+            return self.details.get(row.key, {}).get("title", "")
+        if role == Qt.ItemDataRole.DecorationRole:
+            return row.icon or self.placeholder
+        if role == Qt.ItemDataRole.DisplayRole:  # for accessibility and keyboard search; the delegate draws it
+            return f"{Path(row.key).name}\n{status_text(row.status, row.detail)}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            extra = "".join(f"\n{name.capitalize()}: {value}" for name, value in self.details.get(row.key, {}).items())
+            return f"{row.key}\n{status_text(row.status, row.detail)}{extra}\nDouble-click or F2: title and description"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            colour = STATUS_COLOURS.get(row.status)
+            return QColor(colour) if colour else None
+        return None
+
+    # ---- changes ------------------------------------------------------------------------
+    def keys(self) -> list[str]:
+        return [row.key for row in self._rows]
+
+    def has(self, key: str) -> bool:
+        return key in self._row_of
+
+    def row_of(self, key: str) -> int:
+        return self._row_of.get(key, -1)
+
+    def row(self, key: str) -> _Row | None:
+        at = self._row_of.get(key)
+        return self._rows[at] if at is not None else None
+
+    def append(self, keys: list[str]) -> None:
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(keys) - 1)
+        for offset, key in enumerate(keys):
+            self._rows.append(_Row(key))
+            self._row_of[key] = first + offset
+        self.endInsertRows()
+
+    def changed(self, key: str, roles: list[int] | None = None) -> None:
+        at = self._row_of.get(key)
+        if at is not None:
+            index = self.index(at)
+            self.dataChanged.emit(index, index, roles or [])
+
+    def remove(self, keys: set[str]) -> None:
+        for at in sorted((self._row_of[k] for k in keys if k in self._row_of), reverse=True):
+            self.beginRemoveRows(QModelIndex(), at, at)
+            del self._rows[at]
+            self.endRemoveRows()
+        self._row_of = {row.key: at for at, row in enumerate(self._rows)}
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._rows.clear()
+        self._row_of.clear()
+        self.endResetModel()
+
+
+class FileList(QListView):
     """Emits ``paths_dropped(paths)`` (the page adds them), ``paths_added(count)`` and
     ``current_path_changed(path or None)``."""
 
@@ -151,28 +251,40 @@ class FileList(QListWidget):
         self.roots: list[Path] = []
         self.details: dict[str, dict[str, str]] = {}  # per image: title/description over the profile's
         self.details_dialog: FileDetailsDialog | None = None
-        self._items: dict[str, QListWidgetItem] = {}
         self._loaders: set[ThumbnailLoader] = set()
         self._thumbs_pending = 0
+        self._model = FileListModel(self.details, QIcon(QPixmap(THUMB_SIDE, THUMB_SIDE)), self)
+        self.setModel(self._model)
         self.setIconSize(QSize(64, 64))
         self.setUniformItemSizes(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setItemDelegate(FileItemDelegate(self))
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAcceptDrops(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
         self.setAccessibleName("Images to protect")
         self.setToolTip("Images to protect: add them with the buttons or drop files and folders here")
-        self.currentItemChanged.connect(self._current_changed)
-        self.itemDoubleClicked.connect(lambda _item: self.edit_details())
+        self.selectionModel().currentChanged.connect(self._current_changed)
+        self.doubleClicked.connect(lambda _index: self.edit_details())
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         edit = QAction("Title and description…", self)
         edit.setShortcut("F2")
         edit.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         edit.triggered.connect(self.edit_details)
         self.addAction(edit)
-        self._placeholder = QIcon(QPixmap(THUMB_SIDE, THUMB_SIDE))
+
+    # ---- rows ---------------------------------------------------------------------------
+    def count(self) -> int:
+        return self._model.rowCount()
+
+    def setCurrentRow(self, row: int) -> None:  # noqa: N802 (QListWidget's name, kept for callers)
+        self.setCurrentIndex(self._model.index(row))
+
+    def current_path(self) -> Path | None:
+        index = self.currentIndex()
+        return Path(index.data(PATH_ROLE)) if index.isValid() else None
 
     # ---- adding -------------------------------------------------------------------------
     def add_paths(self, paths: list[Path]) -> int:
@@ -184,27 +296,18 @@ class FileList(QListWidget):
                 continue
             if path.is_file() and path.suffix.lower() not in imaging.IMAGE_SUFFIXES:
                 continue
-            new = [(f, rel) for f, rel in iter_inputs([path]) if str(f) not in self._items]
+            new = [str(f) for f, _rel in iter_inputs([path]) if not self._model.has(str(f))]
             if not new:
                 continue
             self.roots.append(path)
-            for file, _rel in new:
-                self._add_item(file)
-            self._load_thumbnails([str(f) for f, _ in new])
+            self._model.append(new)
+            self._load_thumbnails(new)
             added += len(new)
         if added:
-            if self.currentRow() < 0:
+            if not self.currentIndex().isValid():
                 self.setCurrentRow(0)
             self.paths_added.emit(added)
         return added
-
-    def _add_item(self, file: Path) -> None:
-        item = QListWidgetItem(self._placeholder, "")
-        item.setData(PATH_ROLE, str(file))
-        item.setToolTip(str(file))
-        self._items[str(file)] = item
-        self.addItem(item)
-        self.set_status(str(file), "waiting")
 
     def _load_thumbnails(self, keys: list[str]) -> None:
         self._thumbs_pending += len(keys)
@@ -218,22 +321,26 @@ class FileList(QListWidget):
 
     def _thumb_ready(self, key: str, image: QImage) -> None:
         self._thumbs_pending -= 1
-        item = self._items.get(key)
-        if item is not None:
-            item.setIcon(QIcon(QPixmap.fromImage(image)))
+        row = self._model.row(key)
+        if row is not None:
+            row.icon = QIcon(QPixmap.fromImage(image))
+            self._model.changed(key, [Qt.ItemDataRole.DecorationRole])
 
     def _thumb_failed(self, key: str, message: str) -> None:
         self._thumbs_pending -= 1
-        if key in self._items:
-            self.set_status(key, "error", f"cannot preview: {message}")
+        self.set_status(key, "error", f"cannot preview: {message}")
 
     def pending_thumbnails(self) -> int:
         return self._thumbs_pending
 
     # ---- per-image details ---------------------------------------------------------------
+    def selected_keys(self) -> list[str]:
+        """The selected images, in list order."""
+        return [index.data(PATH_ROLE) for index in sorted(self.selectedIndexes(), key=lambda i: i.row())]
+
     def edit_details(self) -> FileDetailsDialog | None:
         """Open the title/description editor for the selected images (double-click or F2)."""
-        keys = [item.data(PATH_ROLE) for item in self.selectedItems()]
+        keys = self.selected_keys()
         if not keys:
             return None
         dialog = FileDetailsDialog([Path(k).name for k in keys], self.details.get(keys[0], {}), self)
@@ -248,43 +355,30 @@ class FileList(QListWidget):
                 self.details[key] = dict(values)
             else:
                 self.details.pop(key, None)
-            item = self._items.get(key)
-            if item is not None:
-                self.set_status(key, item.data(STATUS_ROLE) or "waiting", item.data(DETAIL_ROLE) or "")
+            self._model.changed(key)
 
     # ---- status -------------------------------------------------------------------------
     def set_status(self, key: str, status: str, detail: str = "") -> None:
-        item = self._items.get(key)
-        if item is None:
-            return
-        text = STATUS_TEXT.get(status, status)
-        if detail:
-            text = f"{text}: {detail}" if status in ("error", "skipped") else f"{text} → {detail}"
-        item.setText(f"{Path(key).name}\n{text}")  # for accessibility and item searches; the delegate draws it
-        item.setData(STATUS_ROLE, status)
-        item.setData(DETAIL_ROLE, detail)
-        item.setData(TITLE_ROLE, self.details.get(key, {}).get("title", ""))
-        own = self.details.get(key, {})
-        extra = "".join(f"\n{name.capitalize()}: {value}" for name, value in own.items())
-        item.setToolTip(f"{key}\n{text}{extra}\nDouble-click or F2: title and description")
-        colour = STATUS_COLOURS.get(status)
-        item.setForeground(QColor(colour) if colour else self.palette().text())
+        row = self._model.row(key)
+        if row is not None and (row.status, row.detail) != (status, detail):
+            row.status, row.detail = status, detail
+            self._model.changed(key)
 
     def status(self, key: str) -> str | None:
-        item = self._items.get(key)
-        return item.data(STATUS_ROLE) if item is not None else None
+        row = self._model.row(key)
+        return row.status if row is not None else None
 
     def reset_status(self) -> None:
-        for key in self._items:
+        for key in self._model.keys():
             self.set_status(key, "waiting")
 
     # ---- removing -----------------------------------------------------------------------
     def files(self) -> list[str]:
-        return list(self._items)
+        return self._model.keys()
 
     def remove_selected(self) -> None:
         """Removing a file from an added folder turns that folder into its remaining files."""
-        doomed = {item.data(PATH_ROLE) for item in self.selectedItems()}
+        doomed = set(self.selected_keys())
         if not doomed:
             return
         roots: list[Path] = []
@@ -293,22 +387,20 @@ class FileList(QListWidget):
             if not doomed.intersection(members):
                 roots.append(root)
             elif root.is_dir():
-                roots.extend(Path(m) for m in members if m not in doomed and m in self._items)
+                roots.extend(Path(m) for m in members if m not in doomed and self._model.has(m))
         self.roots = roots
         for key in doomed:
             self.details.pop(key, None)
-            item = self._items.pop(key)
-            self.takeItem(self.row(item))
+        self._model.remove(doomed)
 
     def clear_all(self) -> None:
         self.roots.clear()
         self.details.clear()
-        self._items.clear()
-        self.clear()
+        self._model.clear()
         self.current_path_changed.emit(None)
 
-    def _current_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
-        self.current_path_changed.emit(Path(current.data(PATH_ROLE)) if current is not None else None)
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_path_changed.emit(Path(current.data(PATH_ROLE)) if current.isValid() else None)
 
     # ---- drag and drop ------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
