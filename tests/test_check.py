@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ from artguard.catalog import Catalog
 from artguard.check import check_copy, check_many
 from artguard.cli import main
 from artguard.metadata import read_metadata
+from tests.httpsite import serve
 from tests.images import textured
 
 
@@ -112,14 +110,8 @@ def test_without_a_match_the_carried_cmi_is_reported(published, tmp_path: Path, 
 def http_folder(tmp_path: Path):
     root = tmp_path / "www"
     root.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(root) as base:
+        yield root, base
 
 
 def test_url_is_downloaded_and_checked(published, http_folder, capsys) -> None:

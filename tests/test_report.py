@@ -5,15 +5,12 @@ control characters, a right-to-left override, markup)."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import io
 import json
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import exiv2
@@ -24,7 +21,15 @@ from PIL import Image
 from artguard.catalog import Catalog
 from artguard.check import check_copy
 from artguard.cli import main
-from artguard.report import build_report, render_html, render_notices, render_pdf, safe, write_report
+from artguard.report import (
+    build_report,
+    render_html,
+    render_notices,
+    render_pdf,
+    safe,
+    write_report,
+)
+from tests.httpsite import serve
 
 CLAIMANT = "Zoë Ünicode-Painter"
 HOSTILE = "A" * 1_000_000 + "\x1b[31m\u202eexe.jpg<script>alert('x')</script>"
@@ -41,13 +46,8 @@ def server(tmp_path: Path):
     """A local web site serving found copies, so copies have real URLs and a host."""
     root = tmp_path / "www"
     root.mkdir()
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *a: None  # type: ignore[method-assign]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serve(root) as base:
+        yield root, base
 
 
 @pytest.fixture
