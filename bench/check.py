@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 os.environ["ARTGUARD_HOME"] = tempfile.mkdtemp(prefix="artguard-bench-")
 
 from _common import random_fingerprint_index  # noqa: E402
-from artguard import fingerprint, imaging  # noqa: E402
+from artguard import fingerprint, imaging, trace  # noqa: E402
 from artguard.catalog import Catalog, ImageFacts, Publication  # noqa: E402
 from artguard.check import CatalogIndex, check_copy  # noqa: E402
 from tests.conftest import CORPUS  # noqa: E402
@@ -99,7 +99,8 @@ def tracing(images: dict[str, Image.Image], work: Path) -> None:
     ids: dict[int, str] = {}
     for name in sorted(known):
         f = facts(name, images[name])
-        pub = Publication(f, f, "bench", {}, None, None, None, None, "", "2026-01-01T00:00:00+00:00")
+        pub = Publication(f, f, "bench", {}, None, None, None, None, "", "2026-01-01T00:00:00+00:00",
+                          reference=trace.make_reference(imaging.thumbnail(images[name], 512)))  # as embed stores it
         ids[catalog.add(pub)] = name
     index = CatalogIndex(catalog)
     traced, wrong, missed, false = 0, [], {k: 0 for k in KINDS}, []
