@@ -117,3 +117,28 @@ def test_version_2_blobs_still_load() -> None:
     assert (upgraded[:17] == hashes[:17]).all() and (upgraded[17:] == hashes[0]).all()
     with pytest.raises(ValueError):
         fingerprint.blob_hashes(b"\x07" + bytes(24))
+
+
+def test_lookup_in_slices_equals_the_whole_catalog_at_once() -> None:
+    """nearest() works in cache-sized slices over threads and skips the complement's pass;
+    it must return exactly what comparing every stored hash with every query returns."""
+    rng = np.random.default_rng(5)
+    entries = 2 * fingerprint._SLICE + 37
+    stored = rng.integers(0, 2**63, (entries, fingerprint.N_BOXES, 3), dtype=np.uint64)
+    queries = rng.integers(0, 2**63, (3, 3), dtype=np.uint64)
+    queries[0] = stored[entries - 5, 9] ^ np.uint64(0b111)  # a crop hash, in the last slice
+    queries[1] = ~stored[3, 0]  # a mirrored query that is an entry's complement: far away
+    queries[2] = stored[fingerprint._SLICE + 1, 0] ^ np.uint64(1)
+    queries = np.vstack([queries, ~queries[:1]])
+    stored[100, 0] = queries[3] ^ np.uint64(0b11)  # the complement query's match (a dark variant)
+    index = fingerprint.FingerprintIndex(range(entries), [bytes([fingerprint.BLOB_VERSION]) + s.astype(">u8").tobytes() for s in stored])
+    bits = np.bitwise_count(stored[:, None] ^ queries[None, :, None]).sum(axis=-1)  # (entries, Q, boxes)
+    shapes = np.isin(np.arange(fingerprint.N_BOXES), fingerprint._ORDER[: fingerprint._SHAPES])
+    bits[:, 1:, ~shapes] = 255  # variants are compared with the whole image and aspect crops only
+    best = bits.min(axis=1)
+    dist = best.min(axis=1)
+    expected = sorted((int(d), k) for k, d in enumerate(dist) if d <= 72)[:5]
+    got = index.nearest(queries, threshold=72)
+    assert [(c.distance, c.key) for c in got] == expected
+    assert [(c.key, c.distance) for c in got[:3]] == [(fingerprint._SLICE + 1, 3), (100, 6), (entries - 5, 9)]
+    assert all(c.box == int(best[c.key].argmin()) for c in got)
