@@ -10,6 +10,7 @@ import pytest
 from artguard.cli import main
 from artguard.cli.output import safe
 from artguard.metadata import WritePlan, write_metadata
+from artguard.report import safe as report_safe
 
 HOSTILE = "Mallory\x1b[2K\r\nFAKE: intact\x07\x1b]0;owned\x07 \u202egpj.exe"
 
@@ -29,6 +30,15 @@ def _assert_clean(text: str) -> None:
     assert not any(line.startswith("FAKE") for line in text.splitlines())
     # shown, not hidden: the user sees the copy tried something (escaped, or marked as replaced)
     assert "\\x1b[2K" in text or "\ufffd[2K" in text
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\r", "\x9b", "\u2028", "\u202e", "\u2067", "\u200f", "\ue000", "\ud800"])
+def test_terminal_and_documents_refuse_the_same_characters(char: str) -> None:
+    """One rule for both views: what the terminal escapes, a report or notice replaces."""
+    value = f"Zoë{char}山田"
+    assert char not in safe(value) and "Zoë" in safe(value)
+    shown = report_safe(value)
+    assert shown.text == "Zoë\ufffd山田" and "1 control or text-direction character" in shown.note
 
 
 def test_safe_escapes_controls_and_bidi_but_keeps_text() -> None:

@@ -1,39 +1,24 @@
 """Shared CLI output: JSON documents, per-file error lines, tables.
 
-Text meant for a terminal passes through ``safe``: a copy found online chooses its own
-metadata and file name, and control characters (escape sequences, CR, BEL) or bidi
+Text meant for a terminal passes through ``safe`` (``artguard.untrusted_text.escaped``): a
+copy found online chooses its own metadata and file name, and control characters or bidi
 overrides in them could otherwise rewrite what the user sees ("FAKE: intact" printed
-under the copy's own entry). ``--json`` output is exact (JSON escapes control characters
-itself).
+under the copy's own entry). ``--json`` output is exact.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+from artguard.untrusted_text import escaped as safe
 
 
 def print_json(document: Any) -> None:
     json.dump(document, sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")
-
-
-# C0/C1 controls, DEL, line/paragraph separators, bidi embeddings/overrides/isolates/marks.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def safe(text: object) -> str:
-    """``text`` with every character that could move the cursor, recolour or reorder the
-    terminal shown as a visible escape (``\\x1b``, ``\\n``, ``\\u202e``)."""
-    return _UNSAFE.sub(_escape, str(text))
-
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def out(text: object = "") -> None:

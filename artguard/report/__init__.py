@@ -9,14 +9,14 @@ Public surface:
 - ``render_html(report)``, ``render_pdf(report)``: the two layouts of the same content.
 - ``write_notices(report, out, form=)`` / ``render_notices``: per hosting site, a DMCA
   512(c)(3) or DSA Art. 16 notice draft (``artguard.report.notice``).
-- ``safe(value)``: hostile text from a copy, made safe to show (``artguard.report.text``).
+- ``safe(value)``: hostile text from a copy, made safe to show (``artguard.untrusted_text``).
 """
 
 from artguard.report.html import render_html
 from artguard.report.model import Report, build_report, claimant_profile, host_of
 from artguard.report.notice import FORMS, render_notices, write_notices
 from artguard.report.pdf import render_pdf
-from artguard.report.text import SafeText, plain, safe
+from artguard.untrusted_text import SafeText, plain, safe
 from artguard.report.write import REPORT_SUFFIXES, Written, write_report
 
 __all__ = [

@@ -24,7 +24,7 @@ from artguard.metadata import CMI_FIELDS, registry
 from artguard.profile import ProfileStore, RightsProfile
 from artguard.report import words
 from artguard.report.images import Pictures, pictures
-from artguard.report.text import SafeText, safe
+from artguard.untrusted_text import SafeText, safe
 from artguard.report.transform import describe_shown
 
 UNKNOWN_HOST = "unknown host"

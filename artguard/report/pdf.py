@@ -17,7 +17,7 @@ from PIL import Image
 from artguard import paths
 from artguard.errors import OutputError
 from artguard.report.model import CopySection, DateFact, Report
-from artguard.report.text import SafeText
+from artguard.untrusted_text import SafeText
 from artguard.report.words import LEGAL_NOTE
 
 _NEW_SECTION_MM = 90  # start a copy's section on a new page when less than this is left

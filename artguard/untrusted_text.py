@@ -1,9 +1,12 @@
 """Text from a copy is hostile until shown safe: no control or direction characters, bounded length.
 
-A found copy's metadata is written by whoever posted it: megabyte values, no spaces,
-terminal escapes, right-to-left overrides that reverse what a reader sees, HTML. Every
-view (HTML, PDF, notice, terminal) shows values through ``safe()`` so none of that can
-break the document or mislead its reader; the note says what was changed.
+A found copy's metadata and file name are written by whoever posted it: megabyte values,
+no spaces, terminal escapes, CR that rewrites a line, right-to-left overrides that make
+"gpj.exe" read as "exe.jpg", HTML. One rule (``unsafe``) says which characters can do
+that; documents (HTML, PDF, notice) show values through ``safe()``, which replaces them
+and shortens, with a note of what was changed; the terminal through ``escaped()``, which
+shows each as a visible escape (``\\x1b``) so the user sees the copy tried something.
+``--json`` output stays exact (JSON escapes control characters itself).
 """
 
 from __future__ import annotations
@@ -29,12 +32,17 @@ class SafeText:
         return f"{self.text} [{self.note}]" if self.note else self.text
 
 
-def _unsafe(char: str) -> bool:
-    if char in _BIDI:
-        return True
-    if char in "\t\n":
-        return False
-    return unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and char != " "
+# Controls (C0, C1, DEL), surrogates, private use, unassigned, line/paragraph separators.
+_UNSAFE_CATEGORIES = frozenset(("Cc", "Cs", "Co", "Cn", "Zl", "Zp"))
+
+
+def unsafe(char: str) -> bool:
+    """Whether showing ``char`` could move the cursor, recolour, reorder or break a view."""
+    return char in _BIDI or unicodedata.category(char) in _UNSAFE_CATEGORIES
+
+
+def _unsafe_in_document(char: str) -> bool:
+    return char not in "\t\n" and unsafe(char)
 
 
 def safe(value: object, limit: int = LIMIT) -> SafeText:
@@ -42,9 +50,9 @@ def safe(value: object, limit: int = LIMIT) -> SafeText:
     text = "" if value is None else str(value)
     total = len(text)
     head = text[: limit * 4]  # never scan a megabyte character by character
-    replaced = sum(1 for c in head if _unsafe(c))
+    replaced = sum(1 for c in head if _unsafe_in_document(c))
     if replaced:
-        head = "".join(REPLACEMENT if _unsafe(c) else c for c in head)
+        head = "".join(REPLACEMENT if _unsafe_in_document(c) else c for c in head)
     head = " ".join(head.split()) if ("\n" in head or "\t" in head) else head
     notes = []
     if replaced:
@@ -60,3 +68,9 @@ def plain(value: object, limit: int = LIMIT) -> str:
     return str(safe(value, limit))
 
 
+def escaped(value: object) -> str:
+    """``value`` for a terminal: every unsafe character shown as ``\\xNN`` or ``\\uNNNN``."""
+    text = str(value)
+    if not any(unsafe(c) for c in text):
+        return text
+    return "".join((f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}") if unsafe(c) else c for c in text)
