@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
         if index not in self._pages:
             module, name = _LATER[index]
             cls = getattr(importlib.import_module(module), name)
-            page = cls(self.settings) if index == IDENTITY else cls()
+            page = cls(self.settings) if index in (IDENTITY, CHECK) else cls()
             page.message.connect(self._show_message)
             if index == IDENTITY:
                 page.theme_changed.connect(self._apply_theme)
@@ -194,6 +194,8 @@ class MainWindow(QMainWindow):
             self.identity.refresh()
         elif index == WEBSITE:
             self.website.refresh()
+        elif index == CHECK:
+            self.check.refresh()
 
     def _add_images(self) -> None:
         self.show_page(PROTECT)

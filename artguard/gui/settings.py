@@ -25,6 +25,7 @@ class GuiSettings:
     welcome_done: bool = False
     theme: str = "system"  # system | light | dark
     profile: str = "default"
+    claimant: str = ""  # the Check page's claimant profile; empty: "default"
     output_dir: str = ""
     suffix: str = ""
     format: str = "keep"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 from PIL import Image
@@ -10,6 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from artguard.catalog import Catalog
 from artguard.gui.pages.catalog import EntryDialog
+from artguard.gui.settings import GuiSettings
+from artguard.profile import ProfileStore, RightsProfile
 
 
 def _protect(window, qtbot, images):
@@ -45,6 +48,28 @@ def test_notice_button_writes_drafts_and_report_pack(window, qtbot, images, tmp_
     page.write_report_to(report)
     qtbot.waitUntil(lambda: page.status.text() == f"✔ Evidence report saved: {report}", timeout=20000)
     assert (tmp_path / "evidence.pdf.json").exists() and (tmp_path / "evidence.pdf.sha256").exists()
+    assert json.loads((tmp_path / "evidence.pdf.json").read_text(encoding="utf-8"))["claimant"]["name"] == "Jane Painter"
+
+
+def test_claimant_profile_is_chosen_on_the_check_page_and_remembered(window, qtbot, images, tmp_path):
+    """A studio with several profiles names the right claimant in its notices and reports."""
+    _protect(window, qtbot, images)
+    ProfileStore().save(RightsProfile(name="studio north", creator="Studio North Ltd", contact_email="legal@north.example"))
+    window.show_page(1)
+    page = window.check
+    assert page.claimant.currentText() == "default"  # what the Protect page saved
+    with qtbot.waitSignal(page.checks_done, timeout=30000):
+        page.check_sources([str(next((tmp_path / "out").glob("*.jpg")))])
+    page.claimant.setFocus()
+    qtbot.keyClicks(page.claimant, "studio")  # type-ahead picks the profile, as a keyboard user would
+    assert page.claimant.currentText() == "studio north"
+    notice = tmp_path / "notices.txt"
+    page.write_notices_to(notice)
+    qtbot.waitUntil(lambda: page.status.text().startswith("✔ Notice drafts saved"), timeout=20000)
+    text = notice.read_text(encoding="utf-8")
+    assert "Name: Studio North Ltd" in text and "Email: legal@north.example" in text and "Jane Painter" not in text
+    window.save_settings()
+    assert GuiSettings.load().claimant == "studio north"
 
 
 def test_catalog_entry_records_where_it_was_posted(window, qtbot, images):

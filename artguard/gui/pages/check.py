@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 from artguard.check import expand_sources
 from artguard.gui import theme
 from artguard.gui.qimage import load_thumbnail
+from artguard.gui.settings import GuiSettings
 from artguard.gui.widgets.file_list import dropped_paths
 from artguard.gui.widgets.hint import ERROR_STYLE
+from artguard.gui.widgets.profile_chooser import ProfileChooser
 from artguard.gui.workers import CheckWorker, Task
 from artguard.metadata import registry
 
@@ -56,32 +58,36 @@ METHODS = {
 }
 
 
-def write_evidence(results: list[Any], out: Path) -> Path:
-    """The evidence pack (report, JSON twin, checksum) for the default claimant profile."""
-    from artguard.catalog import Catalog
-    from artguard.report import build_report, claimant_profile, write_report
+def write_evidence(results: list[Any], out: Path, claimant: str | None = None) -> Path:
+    """The evidence pack (report, JSON twin, checksum) naming the ``claimant`` profile's
+    creator (no profile: the "default" one, else the creator written in the files)."""
+    from artguard.report import write_report
 
-    with Catalog() as catalog:
-        report = build_report(results, profile=claimant_profile(), catalog=catalog)
-    return write_report(report, out).report
+    return write_report(_report(results, claimant), out).report
 
 
-def write_notice_drafts(results: list[Any], out: Path, form: str) -> Path:
+def write_notice_drafts(results: list[Any], out: Path, form: str, claimant: str | None = None) -> Path:
     """Takedown notice drafts, one per hosting site; nothing is sent."""
+    from artguard.report import write_notices
+
+    return write_notices(_report(results, claimant), out, form)
+
+
+def _report(results: list[Any], claimant: str | None) -> Any:
     from artguard.catalog import Catalog
-    from artguard.report import build_report, claimant_profile, write_notices
+    from artguard.report import build_report, claimant_profile
 
     with Catalog() as catalog:
-        report = build_report(results, profile=claimant_profile(), catalog=catalog)
-    return write_notices(report, out, form)
+        return build_report(results, profile=claimant_profile(claimant), catalog=catalog)
 
 
 class CheckPage(QWidget):
     message = Signal(str)
     checks_done = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: GuiSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.settings = settings or GuiSettings()
         self.setAcceptDrops(True)
         self.results: list[Any] = []  # CheckResult per row (None while checking)
         self._tasks: set[Task] = set()
@@ -111,9 +117,16 @@ class CheckPage(QWidget):
         self.notice_button.setToolTip("Write takedown notice drafts (US DMCA or EU DSA), one per site; nothing is sent")
         self.notice_button.clicked.connect(self.save_notices)
         self.notice_button.setEnabled(False)
+        self.claimant = ProfileChooser("Claimant profile")
+        self.claimant.setToolTip("The rights profile whose creator and contact reports and notices name as the claimant")
+        self.claimant.currentTextChanged.connect(self._claimant_chosen)
+        claimant_label = QLabel("C&laimant:")
+        claimant_label.setBuddy(self.claimant)
         for w in (self.add_button, self.url_button, self.stop_button, self.clear_button):
             bar.addWidget(w)
         bar.addStretch(1)
+        bar.addWidget(claimant_label)
+        bar.addWidget(self.claimant)
         bar.addWidget(self.notice_button)
         bar.addWidget(self.report_button)
         layout.addLayout(bar)
@@ -150,6 +163,20 @@ class CheckPage(QWidget):
         splitter.addWidget(self.detail)
         splitter.setSizes([420, 260])
         layout.addWidget(splitter, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the claimant list (profiles may have changed on the Protect page)."""
+        if self.settings.claimant:
+            self.claimant.blockSignals(True)
+            self.claimant.setCurrentText(self.settings.claimant)  # reload() keeps it when it still exists
+            self.claimant.blockSignals(False)
+        problem = self.claimant.reload()
+        if problem:
+            self.status.setText(f"⚠ {problem}")
+
+    def _claimant_chosen(self, _text: str) -> None:
+        self.settings.claimant = self.claimant.name() or ""
 
     # ---- inputs -------------------------------------------------------------------------
     def choose_files(self) -> None:
@@ -341,7 +368,7 @@ class CheckPage(QWidget):
 
     def write_report_to(self, out: Path) -> Task:
         self.status.setText(f"Writing the evidence report to {out}…")
-        return self._run(Task(write_evidence, self._checked_results(), out), self._report_written, self._report_failed)
+        return self._run(Task(write_evidence, self._checked_results(), out, self.claimant.name()), self._report_written, self._report_failed)
 
     def save_notices(self) -> None:
         if not self._checked_results():
@@ -356,7 +383,7 @@ class CheckPage(QWidget):
 
     def write_notices_to(self, out: Path, form: str = "dmca") -> Task:
         self.status.setText(f"Writing notice drafts to {out}…")
-        return self._run(Task(write_notice_drafts, self._checked_results(), out, form), self._notices_written, self._report_failed)
+        return self._run(Task(write_notice_drafts, self._checked_results(), out, form, self.claimant.name()), self._notices_written, self._report_failed)
 
     def _notices_written(self, out: Path) -> None:
         self.status.setText(f"✔ Notice drafts saved: {out} — review, complete and sign them; nothing was sent")

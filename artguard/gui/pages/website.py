@@ -18,7 +18,6 @@ from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -40,9 +39,17 @@ from PySide6.QtWidgets import (
 from artguard.errors import ArtGuardError
 from artguard.gui import theme
 from artguard.gui.widgets.hint import ERROR_STYLE, hint
+from artguard.gui.widgets.profile_chooser import ProfileChooser
 from artguard.gui.workers import Task, error_text, pool
-from artguard.profile import ProfileStore, RightsProfile
-from artguard.site import Kit, SiteAudit, audit_site, build_kit, write_audit_report, write_kit
+from artguard.profile import RightsProfile
+from artguard.site import (
+    Kit,
+    SiteAudit,
+    audit_site,
+    build_kit,
+    write_audit_report,
+    write_kit,
+)
 from artguard.site.audit import IMAGE_STATE_WORDS
 
 THUMB = 64
@@ -101,8 +108,7 @@ class WebsitePage(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Rights &profile:"))
-        self.profile_box = QComboBox()
-        self.profile_box.setAccessibleName("Rights profile")
+        self.profile_box = ProfileChooser("Rights profile")
         self.profile_box.currentTextChanged.connect(lambda _t: self.rebuild_kit())
         top.itemAt(0).widget().setBuddy(self.profile_box)  # type: ignore[union-attr]
         top.addWidget(self.profile_box)
@@ -174,27 +180,13 @@ class WebsitePage(QWidget):
 
     def refresh(self) -> None:
         """Reload the profile list (profiles may have changed on the Protect page)."""
-        store = ProfileStore()
-        try:
-            names = store.names()
-        except ArtGuardError as exc:
-            names = []
-            self.kit_status.setText(f"⚠ Profiles could not be read: {exc}")
-        current = self.profile_box.currentText()
-        self.profile_box.blockSignals(True)
-        self.profile_box.clear()
-        self.profile_box.addItems(names or ["(no profile yet: defaults)"])
-        if current in names:
-            self.profile_box.setCurrentText(current)
-        elif "default" in names:
-            self.profile_box.setCurrentText("default")
-        self.profile_box.blockSignals(False)
+        problem = self.profile_box.reload()
+        if problem:
+            self.kit_status.setText(f"⚠ {problem}")
         self.rebuild_kit()
 
     def profile(self) -> RightsProfile:
-        name = self.profile_box.currentText()
-        store = ProfileStore()
-        return store.get(name) if name and store.exists(name) else RightsProfile()
+        return self.profile_box.profile()
 
     def rebuild_kit(self) -> None:
         try:
