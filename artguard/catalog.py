@@ -91,6 +91,10 @@ class Posting:
     posted_at: str | None  # the date the artist gave (ISO 8601), None when not given
     recorded_at: str  # when it was entered in the catalog (this computer's clock, UTC)
 
+    def to_record(self) -> dict[str, str | None]:
+        """As ``catalog show --json`` and exports spell it."""
+        return {"url": self.url, "posted_at": self.posted_at, "recorded_at": self.recorded_at}
+
 
 def now_iso() -> str:
     """The current time as catalog timestamps spell it (ISO 8601, UTC, microseconds)."""
@@ -683,22 +687,33 @@ class Catalog:
                 yield from (_publication_from(r) for r in rows)
 
     def export(self, fmt: Literal["csv", "json"], out: TextIO) -> int:
-        """Write the whole catalog as CSV (one flat row each) or JSON; returns the row count."""
+        """Write the whole catalog as CSV (one flat row each) or JSON, each publication with
+        where it was posted (``posted``); returns the row count."""
+        if fmt not in ("csv", "json"):
+            raise ArtGuardError(f"unknown export format {fmt!r} (use csv or json)")
+        posted = self._all_postings()
+        n = 0
         if fmt == "csv":
             writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
             writer.writeheader()
-            n = 0
             for n, pub in enumerate(self.iter_all(), 1):
-                writer.writerow(flat_record(pub))
+                writer.writerow(flat_record(pub, posted.get(pub.id, [])))
             return n
-        if fmt == "json":
-            out.write(f'{{"schema_version": {schema_version()}, "publications": [')
-            n = 0
-            for n, pub in enumerate(self.iter_all(), 1):
-                out.write(("\n" if n == 1 else ",\n") + json.dumps(to_record(pub), ensure_ascii=False))
-            out.write("\n]}\n")
-            return n
-        raise ArtGuardError(f"unknown export format {fmt!r} (use csv or json)")
+        out.write(f'{{"schema_version": {schema_version()}, "publications": [')
+        for n, pub in enumerate(self.iter_all(), 1):
+            record = {**to_record(pub), "posted": [p.to_record() for p in posted.get(pub.id, [])]}
+            out.write(("\n" if n == 1 else ",\n") + json.dumps(record, ensure_ascii=False))
+        out.write("\n]}\n")
+        return n
+
+    def _all_postings(self) -> dict[int, list[Posting]]:
+        """Every posting by publication (one query: postings are few beside publications)."""
+        conn = self._reader()
+        by_pub: dict[int, list[Posting]] = {}
+        with _translated(self.path):
+            for row in conn.execute("SELECT pub_id, url, posted_at, recorded_at FROM posting ORDER BY coalesce(posted_at, recorded_at), id"):
+                by_pub.setdefault(row[0], []).append(Posting(*row))
+        return by_pub
 
 
 # --------------------------------------------------------------------------- records
@@ -738,15 +753,17 @@ EXPORT_COLUMNS = [
     "c2pa_label", "watermark_id",
     *(f"original_{k}" for k in ("path", "size", "width", "height", "format", "sha256", "phash", "fingerprint")),
     *(f"output_{k}" for k in ("path", "size", "width", "height", "format", "sha256", "phash", "fingerprint")),
-    "fields",
+    "fields", "posted",
 ]
 
 
-def flat_record(pub: Publication) -> dict[str, Any]:
-    """One CSV row: images flattened with original_/output_ prefixes, fields as JSON text."""
+def flat_record(pub: Publication, posted: Sequence[Posting] = ()) -> dict[str, Any]:
+    """One CSV row: images flattened with original_/output_ prefixes; fields and postings
+    as JSON text."""
     record = to_record(pub)
     flat = {k: v for k, v in record.items() if k not in ("original", "output", "fields")}
     for side in ("original", "output"):
         flat.update({f"{side}_{k}": v for k, v in record[side].items()})
     flat["fields"] = json.dumps(pub.fields, ensure_ascii=False, sort_keys=True)
+    flat["posted"] = json.dumps([p.to_record() for p in posted], ensure_ascii=False)
     return {k: ("" if v is None else v) for k, v in flat.items()}

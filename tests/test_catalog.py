@@ -388,6 +388,8 @@ def test_export_csv_and_json_read_back(cat, pair, make_image):
     webp = make_image("out/second.webp", 40, 30, seed=4)
     pubs = [publication(original, output, 1), publication(original, webp, 2, document_id=None, watermark_id=None)]
     ids = cat.add_many(pubs)
+    cat.add_posting(ids[0], "https://www.artstation.com/artwork/harbour", "2026-11-30")
+    cat.add_posting(ids[0], "https://jane.example/harbour")
 
     buf = io.StringIO()
     assert cat.export("csv", buf) == 2
@@ -401,6 +403,10 @@ def test_export_csv_and_json_read_back(cat, pair, make_image):
         assert json.loads(row["fields"]) == pub.fields
         assert row["output_path"] == str(out_file.resolve())
     assert rows[1]["document_id"] == "" and rows[1]["watermark_id"] == ""
+    posted = json.loads(rows[0]["posted"])  # where it was posted travels with the record
+    assert [(p["url"], p["posted_at"]) for p in posted] == [
+        ("https://www.artstation.com/artwork/harbour", "2026-11-30"), ("https://jane.example/harbour", None)]
+    assert json.loads(rows[1]["posted"]) == []
 
     buf = io.StringIO()
     assert cat.export("json", buf) == 2
@@ -411,6 +417,8 @@ def test_export_csv_and_json_read_back(cat, pair, make_image):
     assert second["output"]["format"] == "webp" and second["output"]["width"] == 40
     assert second["document_id"] is None and second["fields"]["Xmp.dc.creator"] == "Zoë 山田"
     assert int(first["original"]["phash"], 16) == facts(original).phash
+    assert [p["url"] for p in first["posted"]] == ["https://www.artstation.com/artwork/harbour", "https://jane.example/harbour"]
+    assert first["posted"][1]["recorded_at"] and second["posted"] == []
 
 
 def test_export_of_empty_catalog_is_valid(cat):

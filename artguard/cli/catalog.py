@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from artguard.catalog import Catalog, ImageFacts, Posting, Publication, to_record
+from artguard.catalog import Catalog, ImageFacts, Publication, to_record
 from artguard.cli.output import add_common, out, print_json, table
 from artguard.errors import ArtGuardError
 from artguard.fileio import atomic_path, describe_os_error
@@ -95,10 +95,6 @@ def _image_lines(label: str, img: ImageFacts) -> list[tuple[str, str]]:
     ]
 
 
-def _posting_record(posting: Posting) -> dict[str, str | None]:
-    return {"url": posting.url, "posted_at": posting.posted_at, "recorded_at": posting.recorded_at}
-
-
 def _posted(args: argparse.Namespace) -> int:
     with Catalog() as catalog:
         if args.remove:
@@ -110,7 +106,7 @@ def _posted(args: argparse.Namespace) -> int:
             catalog.add_posting(args.id, args.url, args.date)
             postings = catalog.postings(args.id)
     if args.json:
-        print_json({"id": args.id, "posted": [_posting_record(p) for p in postings]})
+        print_json({"id": args.id, "posted": [p.to_record() for p in postings]})
     else:
         print(f"publication {args.id}: {'forgot' if args.remove else 'posted at'} {args.url}")
     return EXIT_OK
@@ -121,7 +117,7 @@ def _show(args: argparse.Namespace) -> int:
         pub = catalog.get(args.id)
         postings = catalog.postings(args.id)
     if args.json:
-        print_json({**to_record(pub), "posted": [_posting_record(p) for p in postings]})
+        print_json({**to_record(pub), "posted": [p.to_record() for p in postings]})
         return EXIT_OK
     lines = [
         ("id", str(pub.id)),
