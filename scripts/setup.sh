@@ -14,7 +14,7 @@ SYSTEM_PACKAGES=(
   libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
   libegl1 libgl1 libfontconfig1 libdbus-1-3
   libimage-exiftool-perl poppler-utils xvfb xauth
-  chromium nodejs desktop-base librsvg2-bin
+  chromium nodejs desktop-base librsvg2-bin fonts-droid-fallback
 )
 # Packages whose command may come from elsewhere (NodeSource's nodejs ships npm itself).
 COMMAND_PACKAGES=(npm:npm)

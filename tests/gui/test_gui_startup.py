@@ -61,3 +61,16 @@ def test_menu_action_reaches_a_page_not_yet_built(window, qtbot):
     window._search_catalog()
     assert window.stack.currentIndex() == CATALOG
     assert window.stack.currentWidget() is window.catalog
+
+
+def test_bundled_fonts_let_cjk_names_render_without_system_fonts(qtbot) -> None:
+    """A creator named in CJK must not show as boxes: the bundled fallback covers it."""
+    from PySide6.QtGui import QFont, QFontDatabase, QRawFont
+
+    from artguard.gui.app import create_application
+
+    create_application("light")
+    families = set(QFontDatabase.families())
+    assert {"DejaVu Sans", "Droid Sans Fallback"} <= families
+    raw = QRawFont.fromFont(QFont("Droid Sans Fallback"))
+    assert raw.familyName() == "Droid Sans Fallback" and all(raw.supportsCharacter(ord(ch)) for ch in "山田著作権")
