@@ -20,9 +20,14 @@ from artguard.errors import ProfileError
 from artguard.fileio import write_json_atomic
 
 IPTC_SOURCE = "http://cv.iptc.org/newscodes/digitalsourcetype/"
+# What a C2PA "created" action says when nobody stated how the image was made: c2pa-rs
+# calls a created action without a source type malformed, and any other value is a claim.
+C2PA_SOURCE_NOT_STATED = "http://c2pa.org/digitalsourcetype/empty"
 
-# How the image was made -> IPTC DigitalSourceType term (also used in c2pa.actions).
+# How the image was made -> IPTC DigitalSourceType term (also used in c2pa.actions). The
+# default states nothing: ArtGuard signs what the artist said, never a guess.
 SOURCE_TYPES: dict[str, str] = {
+    "not-stated": "",
     "digital-art": "digitalCreation",
     "photo": "digitalCapture",
     "scan": "digitalCapture",
@@ -33,6 +38,7 @@ SOURCE_TYPES: dict[str, str] = {
 }
 
 SOURCE_TYPE_LABELS: dict[str, str] = {
+    "not-stated": "Not stated (nothing is claimed about how it was made)",
     "digital-art": "Digital art made by hand (drawing, painting, 3D)",
     "photo": "Photograph from a camera",
     "scan": "Scan of a physical work",
@@ -137,7 +143,7 @@ class RightsProfile:
     contact_email: str = ""
     contact_url: str = ""
     copyright_status: str = "copyrighted"
-    source_type: str = "digital-art"
+    source_type: str = "not-stated"
     ai_use: AIUse = field(default_factory=AIUse)
     ai_disclosure: AIDisclosure = field(default_factory=AIDisclosure)
     watermark: WatermarkSettings = field(default_factory=WatermarkSettings)
@@ -163,7 +169,9 @@ class RightsProfile:
         self.watermark.validate()
 
     def digital_source_type(self) -> str:
-        return IPTC_SOURCE + SOURCE_TYPES[self.source_type]
+        """The source type URI for C2PA's created action (the "not stated" URI when unset)."""
+        term = SOURCE_TYPES[self.source_type]
+        return IPTC_SOURCE + term if term else C2PA_SOURCE_NOT_STATED
 
     def uses_ai(self) -> bool:
         return self.source_type in ("composite-ai", "ai-edited", "ai-generated")

@@ -236,3 +236,25 @@ def test_heic_photos_become_protected_jpegs(corpus, tmp_path, capsys, exiftool) 
     assert tags["IFD0:Make"] == "Apple" and tags["XMP-dc:Creator"] == "Zoë 山田"
     assert "GPS:GPSLatitude" not in tags and tags.get("IFD0:Orientation") in (None, "Horizontal (normal)")
     assert entry["c2pa_label"]
+
+
+@pytest.mark.parametrize(("flag", "iptc", "c2pa"), [
+    ((), None, "http://c2pa.org/digitalsourcetype/empty"),
+    (("--source-type", "photo"), "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture",
+     "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture"),
+])
+def test_how_it_was_made_is_only_claimed_when_the_artist_says_so(make_image, tmp_path, capsys, exiftool, flag, iptc, c2pa) -> None:
+    """Without a stated source type nothing is claimed: no IPTC DigitalSourceType, and the
+    signed created action carries C2PA's "not stated" value (a camera photo is never
+    labelled hand-made digital art by default)."""
+    from artguard.provenance import read_c2pa
+
+    src = make_image("in/photo.jpg", 120, 90)
+    code, doc = run_json(capsys, "embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Jane", "--no-catalog", "--json", *flag)
+    assert code == 0, doc
+    out = tmp_path / "out" / "photo.jpg"
+    assert exiftool_read(out, "XMP-iptcExt:DigitalSourceType").get("XMP-iptcExt:DigitalSourceType") == iptc
+    report = read_c2pa(out.read_bytes())
+    assert report["state"] == "valid", report["errors"]
+    created = next(a for a in report["manifest"]["assertions"] if a["label"].startswith("c2pa.actions"))["data"]["actions"][0]
+    assert created["action"] == "c2pa.created" and created["digitalSourceType"] == c2pa

@@ -15,7 +15,7 @@ from PIL import Image
 
 from artguard.errors import ArtGuardError, IdentityError, UnsupportedFormat
 from artguard.imaging import MIME
-from artguard.profile import AIDisclosure, AIUse, RightsProfile
+from artguard.profile import C2PA_SOURCE_NOT_STATED, AIDisclosure, AIUse, RightsProfile
 from artguard.provenance import (
     add_anchors,
     create_identity,
@@ -75,7 +75,7 @@ def test_round_trip_each_format(fmt: str) -> None:
     assert manifest["has_thumbnail"] and manifest["signing_time"]
     actions = assertion(report, "c2pa.actions")["actions"]
     assert actions[0]["action"] == "c2pa.created"
-    assert actions[0]["digitalSourceType"].endswith("/digitalCreation")
+    assert actions[0]["digitalSourceType"] == C2PA_SOURCE_NOT_STATED  # the profile states no source type
     assert actions[1]["action"] == "c2pa.edited"
     entries = assertion(report, "cawg.training-mining")["entries"]
     assert {k: v["use"] for k, v in entries.items()} == {

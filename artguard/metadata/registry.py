@@ -25,7 +25,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from artguard.profile import COPYRIGHT_STATUSES, SOURCE_TYPE_LABELS, SOURCE_TYPES, AIUse, RightsProfile
+from artguard.profile import C2PA_SOURCE_NOT_STATED, COPYRIGHT_STATUSES, SOURCE_TYPE_LABELS, SOURCE_TYPES, AIUse, RightsProfile
 
 PLUS_VOCAB = "http://ns.useplus.org/ldf/vocab/"
 IPTC_SOURCE = "http://cv.iptc.org/newscodes/digitalsourcetype/"
@@ -82,7 +82,9 @@ def _marked(status: str) -> str:
 
 
 def _source_uri(source_type: str) -> str:
-    return IPTC_SOURCE + SOURCE_TYPES[source_type] if source_type in SOURCE_TYPES else ""
+    """The IPTC term's URI; "" (nothing written) when the artist did not state one."""
+    term = SOURCE_TYPES.get(source_type, "")
+    return IPTC_SOURCE + term if term else ""
 
 
 def _plus_term(ai_use: AIUse) -> str:
@@ -99,7 +101,7 @@ def _status_from(marked: str) -> str:
 
 def _source_from(uri: str) -> str | None:
     term = uri.rstrip("/").rsplit("/", 1)[-1]
-    return next((name for name, value in SOURCE_TYPES.items() if value == term), None)
+    return next((name for name, value in SOURCE_TYPES.items() if value and value == term), None)
 
 
 def _ai_use_from(uri: str) -> AIUse | None:
@@ -474,6 +476,7 @@ DATA_MINING_WORDS = {
 }
 
 SOURCE_TYPE_WORDS = {
+    C2PA_SOURCE_NOT_STATED: "Not stated",
     "digitalCapture": "Photograph or scan from a camera or scanner",
     "digitalCreation": "Digital art made by hand",
     "composite": "Composite of several images",
