@@ -26,7 +26,7 @@ import os
 import sqlite3
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -506,6 +506,17 @@ class Catalog:
             return ids
 
         return self._write(insert)
+
+    def update_references(self, blobs: Mapping[int, bytes]) -> None:
+        """Replace stored verification blobs (their features, computed after publishing);
+        ids removed meanwhile are left alone."""
+        rows = [(bytes(blob), int(pub_id)) for pub_id, blob in blobs.items()]
+
+        def update(conn: sqlite3.Connection) -> None:
+            conn.executemany("UPDATE reference SET output = ? WHERE pub_id = ?", rows)
+
+        if rows:
+            self._write(update)
 
     def remove(self, pub_ids: Iterable[int]) -> int:
         """Delete publications (and their fingerprints); returns how many existed."""
