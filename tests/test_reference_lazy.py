@@ -38,7 +38,7 @@ def _count_detect(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = reference.detect
 
-    def counted(grey, limit=reference.MAX_FEATURES):  # noqa: ANN001, ANN202
+    def counted(grey, limit=reference.MAX_FEATURES):
         calls.append(limit)
         return real(grey, limit)
 

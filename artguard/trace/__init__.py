@@ -24,10 +24,17 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from artguard.trace.reference import Reference, make as make_reference, parse as parse_reference
+    from artguard.trace.reference import Reference
+    from artguard.trace.reference import make as make_reference
+    from artguard.trace.reference import parse as parse_reference
     from artguard.trace.retrieve import FeatureIndex
     from artguard.trace.transform import Transform
-    from artguard.trace.verifier import CopyView, Verification, align_to_original, verify
+    from artguard.trace.verifier import (
+        CopyView,
+        Verification,
+        align_to_original,
+        verify,
+    )
 
 # Name -> (submodule, name there).
 _HOME = {
