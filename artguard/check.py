@@ -318,11 +318,14 @@ def check_many(
     catalog: Catalog | None = None,
     on_result: Callable[[CheckResult], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    feature_progress: Callable[[int, int], None] | None = None,
 ) -> list[CheckResult]:
     """Check files, folders (recursed), image URLs and page URLs (each image on the page);
-    a bad input gives an error result, not a stop."""
+    a bad input gives an error result, not a stop. ``feature_progress(done, total)`` follows
+    the once-only computing of catalogued features (``complete_references``)."""
     catalog = catalog if catalog is not None else Catalog()
     index = CatalogIndex(catalog)
+    index.feature_progress = feature_progress
     results: list[CheckResult] = []
     for source in expand_sources(sources):
         if cancel is not None and cancel():
