@@ -191,11 +191,17 @@ class CatalogIndex:
 
 
 def complete_references(
-    catalog: Catalog, *, newest: int | None = None, progress: Callable[[int, int], None] | None = None
+    catalog: Catalog,
+    *,
+    newest: int | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> dict[int, bytes]:
     """Every stored verification blob, with the features of the newest ``newest`` (default:
     as many as the local-feature index holds) computed where publishing left them out, and
-    stored back so each is computed once. ``progress(done, total)`` follows that work."""
+    stored back so each is computed once. ``progress(done, total)`` follows that work;
+    after ``cancel()`` the rest stays for later (what was done is stored)."""
     from artguard.trace import reference, retrieve
 
     blobs = catalog.references()
@@ -205,7 +211,8 @@ def complete_references(
         return blobs
     done: dict[int, bytes] = {}
     report = (lambda n: progress(n, len(missing))) if progress is not None else None
-    for pub_id, full in reference.complete_many(missing, workers=os.cpu_count() or 1, progress=report):
+    work = reference.complete_many(missing, workers=workers or os.cpu_count() or 1, progress=report, cancel=cancel)
+    for pub_id, full in work:
         done[pub_id] = blobs[pub_id] = full
         if len(done) >= _STORE_EVERY:  # work survives an interrupted first check
             _store_references(catalog, done)

@@ -155,17 +155,27 @@ def complete(blob: bytes, features: Features | None = None) -> bytes:
 
 
 def complete_many(
-    blobs: Iterable[tuple[int, bytes]], workers: int = 2, progress: Callable[[int], None] | None = None
+    blobs: Iterable[tuple[int, bytes]],
+    workers: int = 2,
+    progress: Callable[[int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
 ) -> Iterator[tuple[int, bytes]]:
     """``complete`` over many (key, blob) pairs on ``workers`` threads (JPEG decoding and
     OpenCV release the GIL); yields (key, full blob) in the given order, calling
-    ``progress(done)`` after each."""
+    ``progress(done)`` after each. ``cancel()`` is asked between small rounds of work."""
     items = list(blobs)
+    step = max(1, workers) * 4
+    done = 0
     with ThreadPoolExecutor(max(1, workers), thread_name_prefix="artguard-features") as pool:
-        for done, (key, full) in enumerate(zip((k for k, _ in items), pool.map(complete, (b for _, b in items))), 1):
-            if progress is not None:
-                progress(done)
-            yield key, full
+        for start in range(0, len(items), step):
+            if cancel is not None and cancel():
+                return
+            chunk = items[start:start + step]
+            for (key, _), full in zip(chunk, pool.map(complete, (blob for _, blob in chunk))):
+                done += 1
+                if progress is not None:
+                    progress(done)
+                yield key, full
 
 
 def descriptors_of(blob: bytes, limit: int) -> np.ndarray:
