@@ -119,8 +119,8 @@ def main(argv: list[str] | None = None) -> None:
     _, rss_full, _, _ = run(str(work / "in"), str(work / "outm"), cores, home, sample=True)
     print(f"  --jobs 1       {t1:7.1f} s  {t1 / args.count * 1000:6.0f} ms/image  (CPU {cpu1:6.1f} s)")
     print(f"  --jobs {cores:<7} {tn:7.1f} s  {tn / args.count * 1000:6.0f} ms/image  (CPU {cpun:6.1f} s)")
-    print(f"  speed-up {t1 / tn:.2f}x on {cores} cores (goal >= 1.8x on 2); at most {min(cores, cpun / tn):.2f}x "
-          f"with the CPU it got ({cpun / tn:.2f} cores busy on average; {load_note()})")
+    print(f"  speed-up {t1 / tn:.2f}x on {cores} cores (goal >= 1.8x on 2); CPU {cpun / cpu1:.2f}x that of --jobs 1, "
+          f"so at most {cores * cpu1 / cpun:.2f}x on {cores} free cores; it kept {cpun / tn:.2f} cores busy ({load_note()})")
     print(f"  peak memory (all processes): {rss_small / 1024:.0f} MB for {max(args.count // 4, 1)} images, "
           f"{rss_full / 1024:.0f} MB for {args.count} (goal < 1024 MB, flat)")
     print(f"  catalog add(): {add1 * 1000:.2f} ms per image inside the --jobs 1 batch (goal < 2 ms)")
