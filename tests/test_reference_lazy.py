@@ -126,3 +126,12 @@ def test_unknown_or_cut_blobs_are_refused() -> None:
     for bad in (b"", b"\x09" + blob[1:], blob[:-10], reference.complete(blob)[:-7]):
         with pytest.raises(ValueError):
             reference.parse(bad)
+
+
+def test_catalog_prepare_computes_what_is_missing_once(published, capsys) -> None:
+    assert main(["catalog", "prepare", "--json"]) == 0
+    assert '"prepared": 3' in capsys.readouterr().out
+    with Catalog() as catalog:
+        assert not any(reference.needs_features(b) for b in catalog.references().values())
+    assert main(["catalog", "prepare"]) == 0
+    assert "prepared 0 record(s); 3 in the catalog" in capsys.readouterr().out
