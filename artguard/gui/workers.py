@@ -194,6 +194,7 @@ class FeatureWorker(QRunnable):
 class CheckSignals(QObject):
     result = Signal(int, object)  # row, check.CheckResult
     extra = Signal(object)  # a further image of a page URL: it gets a row of its own
+    preparing = Signal(int, int)  # done, total: catalog features computed once (check.complete_references)
     finished = Signal()
     failed = Signal(str)
 
@@ -228,7 +229,8 @@ class CheckWorker(QRunnable):
 
         try:
             with Catalog() as catalog:
-                check_many(self.sources, catalog=catalog, on_result=emit, cancel=self.cancel_event.is_set)
+                check_many(self.sources, catalog=catalog, on_result=emit, cancel=self.cancel_event.is_set,
+                           feature_progress=self.signals.preparing.emit)
         except Exception as exc:  # e.g. an unreadable catalog: the rows left say why
             if not isinstance(exc, (ArtGuardError, OSError)):
                 log.exception("check failed")
