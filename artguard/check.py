@@ -19,6 +19,7 @@ import hashlib
 import math
 import io
 import logging
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -159,13 +160,15 @@ class CatalogIndex:
                     rows.append(blob)
         self.index = fingerprint.FingerprintIndex(keys, rows)
         self._references: dict[int, trace.Reference | None] = {}
+        # Called with (done, total) while features missing from the catalog are computed.
+        self.feature_progress: Callable[[int, int], None] | None = None
 
     def nearest(self, query: np.ndarray, **limits: int) -> list[fingerprint.Candidate]:
         return self.index.nearest(query, **limits)
 
     @functools.cached_property
     def features(self) -> trace.FeatureIndex:
-        return trace.FeatureIndex(self.catalog.references())
+        return trace.FeatureIndex(complete_references(self.catalog, progress=self.feature_progress))
 
     def reference(self, pub: Publication) -> trace.Reference | None:
         """What the publication is verified against: the catalog's stored reference, or for
@@ -187,10 +190,57 @@ class CatalogIndex:
         return best
 
 
+def complete_references(
+    catalog: Catalog,
+    *,
+    newest: int | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> dict[int, bytes]:
+    """Every stored verification blob, with the features of the newest ``newest`` (default:
+    as many as the local-feature index holds) computed where publishing left them out, and
+    stored back so each is computed once. ``progress(done, total)`` follows that work;
+    after ``cancel()`` the rest stays for later (what was done is stored)."""
+    from artguard.trace import reference, retrieve
+
+    blobs = catalog.references()
+    wanted = sorted(blobs)[-(newest if newest is not None else retrieve.MAX_ENTRIES):]
+    missing = [(pub_id, blobs[pub_id]) for pub_id in wanted if reference.needs_features(blobs[pub_id])]
+    if not missing:
+        return blobs
+    done: dict[int, bytes] = {}
+    report = (lambda n: progress(n, len(missing))) if progress is not None else None
+    work = reference.complete_many(missing, workers=workers or os.cpu_count() or 1, progress=report, cancel=cancel)
+    for pub_id, full in work:
+        done[pub_id] = blobs[pub_id] = full
+        if len(done) >= _STORE_EVERY:  # work survives an interrupted first check
+            _store_references(catalog, done)
+    _store_references(catalog, done)
+    return blobs
+
+
+_STORE_EVERY = 200
+
+
+def _store_references(catalog: Catalog, blobs: dict[int, bytes]) -> None:
+    """Store completed blobs; a catalog that cannot be written only costs recomputing them."""
+    try:
+        catalog.update_references(blobs)
+    except ArtGuardError as exc:
+        log.debug("could not store reference features: %s", exc)
+    blobs.clear()
+
+
 def _load_reference(catalog: Catalog, pub: Publication) -> trace.Reference | None:
+    from artguard.trace import reference
+
     blob = catalog.references([pub.id]).get(pub.id) if pub.id is not None else None
-    if blob:
+    if blob and pub.id is not None:
         try:
+            if reference.needs_features(blob):
+                blob = reference.complete(blob)
+                _store_references(catalog, {pub.id: blob})
             return trace.parse_reference(blob)
         except ValueError:
             pass
@@ -275,11 +325,14 @@ def check_many(
     catalog: Catalog | None = None,
     on_result: Callable[[CheckResult], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    feature_progress: Callable[[int, int], None] | None = None,
 ) -> list[CheckResult]:
     """Check files, folders (recursed), image URLs and page URLs (each image on the page);
-    a bad input gives an error result, not a stop."""
+    a bad input gives an error result, not a stop. ``feature_progress(done, total)`` follows
+    the once-only computing of catalogued features (``complete_references``)."""
     catalog = catalog if catalog is not None else Catalog()
     index = CatalogIndex(catalog)
+    index.feature_progress = feature_progress
     results: list[CheckResult] = []
     for source in expand_sources(sources):
         if cancel is not None and cancel():

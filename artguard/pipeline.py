@@ -122,7 +122,7 @@ class RunContext:
 
     def need_watermark_key(self) -> bytes:
         if self.watermark_key is None:
-            from artguard.watermark.invisible import watermark_key
+            from artguard.watermark.keys import watermark_key  # not .invisible: scipy, 0.3-2 s
 
             self.watermark_key = watermark_key()
         return self.watermark_key

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import importlib
-import pkgutil
+import importlib.util
 import sys
 from collections.abc import Sequence
 
@@ -77,9 +77,12 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"artguard {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    names = [info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")]
-    if command in names:
+    if command and command.isidentifier() and not command.startswith("_") and importlib.util.find_spec(f"{__name__}.{command}"):
         names = [command]
+    else:  # listing the package imports pkgutil and inspect (~30 ms): only for help and typos
+        import pkgutil
+
+        names = [info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")]
     modules = []
     for name in names:
         module = importlib.import_module(f"{__name__}.{name}")

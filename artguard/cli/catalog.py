@@ -1,4 +1,4 @@
-"""``artguard catalog list|show|export|remove|posted``: read and tidy the record of what was published."""
+"""``artguard catalog list|show|export|remove|posted|prepare``: read and tidy the record of what was published."""
 
 from __future__ import annotations
 
@@ -44,6 +44,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     add_common(p, json_flag=False)
     p.set_defaults(func=_export)
+
+    p = sub.add_parser("prepare", help="compute the local features checks search by, for records published since the last "
+                                       "check (checks do it themselves when needed; the GUI after each batch)")
+    add_common(p)
+    p.set_defaults(func=_prepare)
 
     p = sub.add_parser("remove", help="delete publications from the catalog (the files stay)")
     p.add_argument("ids", type=int, nargs="+", metavar="ID")
@@ -154,6 +159,26 @@ def _export(args: argparse.Namespace) -> int:
             except OSError as exc:
                 raise ArtGuardError(describe_os_error(exc, args.output)) from exc
     print(f"exported {n} publication(s) to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    from artguard.check import complete_references
+    from artguard.cli.check import feature_progress
+
+    done = [0]
+
+    def progress(n: int, total: int) -> None:
+        done[0] = n
+        if not args.json:
+            feature_progress(n, total)
+
+    with Catalog() as catalog:
+        records = len(complete_references(catalog, progress=progress))
+    if args.json:
+        print_json({"prepared": done[0], "records": records})
+    else:
+        print(f"prepared {done[0]} record(s); {records} in the catalog have a verification reference")
     return EXIT_OK
 
 

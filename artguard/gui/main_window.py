@@ -33,7 +33,7 @@ from artguard.errors import ArtGuardError
 from artguard.gui import theme
 from artguard.gui.pages.protect import ProtectPage
 from artguard.gui.settings import GuiSettings
-from artguard.gui.workers import Task
+from artguard.gui.workers import FeatureWorker, Task
 
 if TYPE_CHECKING:
     from artguard.gui.pages.catalog import CatalogPage
@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or GuiSettings.load()
         self._close_when_idle = False
+        self.upkeep: FeatureWorker | None = None  # idle-time catalog upkeep after a batch
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(theme.app_icon())
         self.resize(1320, 860)
@@ -235,15 +236,29 @@ class MainWindow(QMainWindow):
 
     # ---- batch and closing --------------------------------------------------------------
     def _busy_changed(self, busy: bool) -> None:
+        if busy:
+            self._stop_upkeep()
         self.protect_action.setEnabled(not busy)
         self.cancel_action.setEnabled(busy)
         self.setWindowTitle(f"{APP_NAME} — protecting…" if busy else APP_NAME)
 
-    def _batch_finished(self, _summary: object) -> None:
+    def _batch_finished(self, summary: object) -> None:
         if self.stack.currentIndex() == CATALOG:
             self.catalog.refresh()
         if self._close_when_idle:
             self.close()
+        elif summary is not None and (self.upkeep is None or self.upkeep.cancel_event.is_set()):
+            worker = self.upkeep = FeatureWorker()
+            worker.signals.finished.connect(lambda _count: self._upkeep_done(worker))
+            worker.start()
+
+    def _upkeep_done(self, worker: FeatureWorker) -> None:
+        if self.upkeep is worker:
+            self.upkeep = None
+
+    def _stop_upkeep(self) -> None:
+        if self.upkeep is not None:
+            self.upkeep.cancel()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """A running batch is never abandoned: ask, cancel, and close once it has stopped."""
@@ -262,6 +277,7 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage("Stopping the batch, then closing…")
             event.ignore()
             return
+        self._stop_upkeep()
         self.save_settings()
         self.close_catalog()
         event.accept()

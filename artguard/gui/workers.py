@@ -29,11 +29,12 @@ from artguard.gui.qimage import load_thumbnail
 log = logging.getLogger(__name__)
 
 _POOLS: dict[str, QThreadPool] = {}
-_POOL_SIZES = {"thumbnails": 2, "preview": 1, "tasks": 2, "batch": 1}
+_POOL_SIZES = {"thumbnails": 2, "preview": 1, "tasks": 2, "batch": 1, "background": 1}
 
 
 def pool(name: str) -> QThreadPool:
-    """A named pool: thumbnails, preview (one thread, latest request wins), tasks, batch."""
+    """A named pool: thumbnails, preview (one thread, latest request wins), tasks, batch,
+    background (idle-time upkeep)."""
     if name not in _POOLS:
         made = QThreadPool()
         made.setMaxThreadCount(_POOL_SIZES[name])
@@ -151,9 +152,49 @@ class BatchWorker(QRunnable):
         return self
 
 
+class FeatureSignals(QObject):
+    finished = Signal(int)  # catalog records completed
+
+
+class FeatureWorker(QRunnable):
+    """Idle-time upkeep after a protect batch: the local features that checks search by are
+    computed for the records just published (~50 ms each), so the first check does not pay
+    for them. One thread, leaving the GUI and the user's next work a core; a new batch or
+    closing the window cancels it between small rounds, and what is done stays stored."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancel_event = threading.Event()
+        self.signals = FeatureSignals()
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    def run(self) -> None:
+        from artguard.catalog import Catalog
+        from artguard.check import complete_references
+
+        done = [0]
+
+        def progress(n: int, _total: int) -> None:
+            done[0] = n
+
+        try:
+            with Catalog() as catalog:
+                complete_references(catalog, workers=1, progress=progress, cancel=self.cancel_event.is_set)
+        except Exception:  # upkeep only: a check computes what is missing itself
+            log.warning("computing catalog features failed", exc_info=True)
+        self.signals.finished.emit(done[0])
+
+    def start(self) -> FeatureWorker:
+        pool("background").start(self)
+        return self
+
+
 class CheckSignals(QObject):
     result = Signal(int, object)  # row, check.CheckResult
     extra = Signal(object)  # a further image of a page URL: it gets a row of its own
+    preparing = Signal(int, int)  # done, total: catalog features computed once (check.complete_references)
     finished = Signal()
     failed = Signal(str)
 
@@ -188,7 +229,8 @@ class CheckWorker(QRunnable):
 
         try:
             with Catalog() as catalog:
-                check_many(self.sources, catalog=catalog, on_result=emit, cancel=self.cancel_event.is_set)
+                check_many(self.sources, catalog=catalog, on_result=emit, cancel=self.cancel_event.is_set,
+                           feature_progress=self.signals.preparing.emit)
         except Exception as exc:  # e.g. an unreadable catalog: the rows left say why
             if not isinstance(exc, (ArtGuardError, OSError)):
                 log.exception("check failed")

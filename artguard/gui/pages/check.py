@@ -220,6 +220,9 @@ class CheckPage(QWidget):
         worker.signals.extra.connect(lambda result: gen == self._generation and self._checked(self._add_row(result.path), result))
         worker.signals.failed.connect(lambda msg: (self._checks.discard(worker), gen == self._generation and self._worker_failed(first, len(expanded), msg)))
         worker.signals.finished.connect(lambda: self._checks.discard(worker))
+        checking = self.status.text()
+        worker.signals.preparing.connect(lambda done, total: gen == self._generation and self.status.setText(
+            checking if done == total else f"Preparing {total} new catalog records for feature search (once): {done} of {total}…"))
         worker.start()
         self.stop_button.setEnabled(True)
         return len(expanded)
