@@ -48,7 +48,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageChops
-from scipy import ndimage, sparse
+from scipy import sparse
 
 from artguard import imaging
 from artguard.errors import ArtGuardError
@@ -202,12 +202,46 @@ def _work_luma(img: Image.Image, size: tuple[int, int]) -> np.ndarray:
     return np.asarray(small, dtype=np.float32)
 
 
+def _separable(arr: np.ndarray, radius: int, combine) -> np.ndarray:
+    """Apply ``combine(window_views)`` along both axes, edges mirrored (scipy's 'reflect').
+
+    The working images are ~512 px, so numpy slices are fast enough; this spares every
+    embed and check the ~0.7 s import of scipy.ndimage."""
+    for axis in (0, 1):
+        padded = np.pad(arr, [(radius, radius) if a == axis else (0, 0) for a in (0, 1)], mode="symmetric")
+        n = arr.shape[axis]
+        arr = combine([padded[(slice(None),) * axis + (slice(i, i + n),)] for i in range(2 * radius + 1)])
+    return arr
+
+
+def _gaussian(arr: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian blur, same kernel as scipy.ndimage.gaussian_filter (truncated at 4 sigma)."""
+    radius = int(4.0 * sigma + 0.5)
+    taps = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    taps = (taps / taps.sum()).astype(np.float32)
+
+    def weighted(views: list[np.ndarray]) -> np.ndarray:
+        out = views[radius] * taps[radius]
+        pair = np.empty_like(out)
+        for k in range(1, radius + 1):  # symmetric taps: add the mirrored views first
+            np.add(views[radius - k], views[radius + k], out=pair)
+            pair *= taps[radius + k]
+            out += pair
+        return out
+
+    return _separable(np.asarray(arr, dtype=np.float32), radius, weighted)
+
+
+def _minimum(arr: np.ndarray, size: int) -> np.ndarray:
+    return _separable(arr, size // 2, lambda views: functools.reduce(np.minimum, views))
+
+
 def _mask(luma: np.ndarray) -> np.ndarray:
     """Perceptual strength: texture energy at the pattern's scale, kept off flat areas."""
-    detail = luma - ndimage.gaussian_filter(luma, 2.0)
-    activity = np.sqrt(ndimage.gaussian_filter(detail * detail, 2.0))
-    activity = ndimage.minimum_filter(activity, 5)
-    activity = ndimage.gaussian_filter(activity, 1.0)
+    detail = luma - _gaussian(luma, 2.0)
+    activity = np.sqrt(_gaussian(detail * detail, 2.0))
+    activity = _minimum(activity, 5)
+    activity = _gaussian(activity, 1.0)
     return np.clip(activity / _ACTIVITY_REF, _MASK_FLOOR, 1.0)
 
 
@@ -261,11 +295,13 @@ _STRIP_PIXELS = 1 << 24  # ~16 MP a strip: bounded temporaries whatever the imag
 def _apply(img: Image.Image, delta: np.ndarray, *, in_place: bool = False) -> Image.Image:
     """Add the working-resolution luma offset, upsampled, to every colour channel.
 
-    8-bit modes stay in Pillow (C loops, no full-size numpy copies: ~5x faster at 12 MP);
-    the offset is carried as ``delta + 128`` in an 8-bit band and the alpha band gets 128,
-    which the ``offset=-128`` cancels, so alpha is untouched. The offset is upsampled once
-    (one byte a pixel) and added in horizontal strips, so no full-size colour layer or
-    second full-size image exists; pixels are the same as adding it in one go.
+    8-bit modes stay in Pillow's C loops with one-byte bands: the offset is carried as
+    ``delta + 128`` in an "L" band, upsampled strip by strip straight from the small offset
+    (``resize(box=...)`` reads the same source pixels as one full-size resize), and added to
+    each colour band, which is written back with ``putband``; alpha is never touched. An
+    image of one strip (up to ~16 MP) is changed where it is, with no crop, merge or paste
+    of the colour image (~2.5x faster at 12 MP than compositing an RGB layer); bigger ones
+    go strip by strip, so no full-size layer or second full-size image exists.
     """
     size = img.size
     if img.mode == "P":
@@ -279,28 +315,29 @@ def _apply(img: Image.Image, delta: np.ndarray, *, in_place: bool = False) -> Im
     if colour is None:
         return _apply(img.convert("RGB"), delta).convert(img.mode)
     offset = Image.fromarray(np.clip(np.rint(delta) + 128, 0, 255).astype(np.uint8))
-    offset = offset.resize(size, Image.Resampling.BILINEAR)  # one byte a pixel, upsampled once
+    chop, shift = (ImageChops.subtract, 128) if img.mode == "CMYK" else (ImageChops.add, -128)  # more ink is darker
     out = img if in_place else img.copy()
     width, height = size
+    to_offset = offset.height / height
     rows = max(1, _STRIP_PIXELS // width)
     for top in range(0, height, rows):
-        box = (0, top, width, min(height, top + rows))
-        strip = offset.crop(box)
-        bands = [strip] * colour + [Image.new("L", strip.size, 128)] * (len(img.getbands()) - colour)
-        layer = strip if len(bands) == 1 else Image.merge(img.mode, bands)
-        part = out.crop(box)
-        if img.mode == "CMYK":  # more ink is darker
-            out.paste(ImageChops.subtract(part, layer, 1.0, 128), box)
-        else:
-            out.paste(ImageChops.add(part, layer, 1.0, -128), box)
+        bottom = min(height, top + rows)
+        strip = offset.resize((width, bottom - top), Image.Resampling.BILINEAR,
+                              box=(0, top * to_offset, offset.width, bottom * to_offset))
+        box = (0, top, width, bottom)
+        part = out if bottom - top == height else out.crop(box)
+        for band in range(colour):
+            part.im.putband(chop(part.getchannel(band), strip, 1.0, shift).im, band)
+        if part is not out:
+            out.paste(part, box)
     return out
 
 
 def _residual(luma: np.ndarray) -> np.ndarray:
     """High-pass luma weighted by 1/local-variance: the optimal linear weighting when the
     host texture is the noise and the mark is capped at the same strength everywhere."""
-    high = luma - ndimage.gaussian_filter(luma, 1.0)
-    local = np.sqrt(ndimage.gaussian_filter(high * high, 4.0)) + 2.0
+    high = luma - _gaussian(luma, 1.0)
+    local = np.sqrt(_gaussian(high * high, 4.0)) + 2.0
     return high / (local * local)
 
 
