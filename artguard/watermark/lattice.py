@@ -48,7 +48,9 @@ def _refine(z: np.ndarray, reach: int, guess: tuple[float, float]) -> tuple[floa
 
     def vertex(left: float, mid: float, right: float) -> float:
         curve = left - 2 * mid + right
-        return 0.0 if curve >= 0 else float(np.clip(0.5 * (left - right) / curve, -0.5, 0.5))
+        if not np.isfinite(curve) or curve >= 0:  # a flat top or the masked centre beside it
+            return 0.0
+        return float(np.clip(0.5 * (left - right) / curve, -0.5, 0.5))
 
     dx = vertex(z[py, px - 1], z[py, px], z[py, px + 1])
     dy = vertex(z[py - 1, px], z[py, px], z[py + 1, px])
