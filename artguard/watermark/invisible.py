@@ -60,6 +60,7 @@ from scipy import sparse
 from artguard import imaging
 from artguard.errors import ArtGuardError
 from artguard.watermark import ecc, lattice
+from artguard.watermark.filters import gaussian, minimum
 from artguard.watermark.keys import watermark_key
 
 __all__ = [
@@ -217,46 +218,12 @@ def _work_luma(img: Image.Image, size: tuple[int, int]) -> np.ndarray:
     return np.asarray(small, dtype=np.float32)
 
 
-def _separable(arr: np.ndarray, radius: int, combine) -> np.ndarray:
-    """Apply ``combine(window_views)`` along both axes, edges mirrored (scipy's 'reflect').
-
-    The working images are ~512 px, so numpy slices are fast enough; this spares every
-    embed and check the ~0.7 s import of scipy.ndimage."""
-    for axis in (0, 1):
-        padded = np.pad(arr, [(radius, radius) if a == axis else (0, 0) for a in (0, 1)], mode="symmetric")
-        n = arr.shape[axis]
-        arr = combine([padded[(slice(None),) * axis + (slice(i, i + n),)] for i in range(2 * radius + 1)])
-    return arr
-
-
-def _gaussian(arr: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian blur, same kernel as scipy.ndimage.gaussian_filter (truncated at 4 sigma)."""
-    radius = int(4.0 * sigma + 0.5)
-    taps = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
-    taps = (taps / taps.sum()).astype(np.float32)
-
-    def weighted(views: list[np.ndarray]) -> np.ndarray:
-        out = views[radius] * taps[radius]
-        pair = np.empty_like(out)
-        for k in range(1, radius + 1):  # symmetric taps: add the mirrored views first
-            np.add(views[radius - k], views[radius + k], out=pair)
-            pair *= taps[radius + k]
-            out += pair
-        return out
-
-    return _separable(np.asarray(arr, dtype=np.float32), radius, weighted)
-
-
-def _minimum(arr: np.ndarray, size: int) -> np.ndarray:
-    return _separable(arr, size // 2, lambda views: functools.reduce(np.minimum, views))
-
-
 def _mask(luma: np.ndarray) -> np.ndarray:
     """Perceptual strength: texture energy at the pattern's scale, kept off flat areas."""
-    detail = luma - _gaussian(luma, 2.0)
-    activity = np.sqrt(_gaussian(detail * detail, 2.0))
-    activity = _minimum(activity, 5)
-    activity = _gaussian(activity, 1.0)
+    detail = luma - gaussian(luma, 2.0)
+    activity = np.sqrt(gaussian(detail * detail, 2.0))
+    activity = minimum(activity, 5)
+    activity = gaussian(activity, 1.0)
     return np.clip(activity / _ACTIVITY_REF, _MASK_FLOOR, 1.0)
 
 
@@ -349,8 +316,8 @@ def _apply(img: Image.Image, delta: np.ndarray, *, in_place: bool = False) -> Im
 def _residual(luma: np.ndarray) -> np.ndarray:
     """High-pass luma weighted by 1/local-variance: the optimal linear weighting when the
     host texture is the noise and the mark is capped at the same strength everywhere."""
-    high = luma - _gaussian(luma, 1.0)
-    local = np.sqrt(_gaussian(high * high, 4.0)) + 2.0
+    high = luma - gaussian(luma, 1.0)
+    local = np.sqrt(gaussian(high * high, 4.0)) + 2.0
     return high / (local * local)
 
 

@@ -2,10 +2,12 @@
 
 The mark repeats one tile over the whole picture, so the autocorrelation of a copy's
 residual peaks at the tile's two period vectors, whatever the key and whatever was done to
-the copy: rotated, stretched in x or y apart, mirrored, cropped. On marked test images the
-peaks stand at z ~ 20 (median/MAD over the search annulus) after JPEG q70 and 2-5 degree
-rotations; unmarked images peak near z ~ 6. The lattice only tells the detector how to undo
-the geometry; the keyed sync and the CRC still decide whether a mark is there.
+the copy: rotated, stretched in x or y apart, mirrored, cropped. With the spectrum whitened, peaks
+on marked textured images stand at z ~ 50-70 (median/MAD over the search annulus) after a
+2 degree rotation or a stretch, on marked photos at 8-10, on weakly marked ones at ~4; the
+strongest unmarked peaks reach ~7, but rarely as a square pair. The lattice only tells the
+detector how to undo the geometry; the keyed sync and the CRC still decide whether a mark
+is there, so the gate only saves time.
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from artguard.watermark.filters import gaussian as _blur
+
 __all__ = ["Lattice", "find"]
+
+_WHITEN_BINS = 5.0
+_MAX_SHEAR = 3.0  # degrees between the two axes' rotations (a rotated, stretched copy: < 1)
+_MAX_STRETCH = 1.45  # longer period / shorter period
 
 
 @dataclass(frozen=True)
@@ -28,11 +36,17 @@ class Lattice:
 
 
 def _autocorrelation(residual: np.ndarray, reach: int) -> np.ndarray:
-    """Linear (not circular) autocorrelation for lags within ``reach``: (2r+1, 2r+1), centre = 0."""
+    """Linear (not circular) autocorrelation for lags within ``reach``: (2r+1, 2r+1), centre = 0.
+
+    The power spectrum is divided by its own local mean first (a Gaussian over ~5 bins): the
+    picture's broad spectrum flattens, the tile's sharp spectral lines stay, so the lattice
+    peaks stand out of photos and flat art alike (z about +30 % on marked copies, the
+    strongest unmarked peaks lower)."""
     height, width = residual.shape
     shape = (height + reach + 1, width + reach + 1)
     spectrum = np.fft.rfft2(residual, s=shape)
-    acf = np.fft.irfft2(spectrum * np.conj(spectrum), s=shape)
+    power = (spectrum.real**2 + spectrum.imag**2).astype(np.float32)
+    acf = np.fft.irfft2(power / (_blur(power, _WHITEN_BINS) + 1e-12), s=shape)
     lags = np.arange(-reach, reach + 1)
     return acf[np.ix_(lags % shape[0], lags % shape[1])]
 
@@ -57,13 +71,15 @@ def _refine(z: np.ndarray, reach: int, guess: tuple[float, float]) -> tuple[floa
     return px - reach + dx, py - reach + dy
 
 
-def _axis_peak(z: np.ndarray, annulus: np.ndarray, reach: int, along_x: bool,
-               max_angle: float) -> tuple[tuple[float, float], float] | None:
-    """The strongest peak of the annulus in the cone around +x (or +y), refined on its multiples."""
+def _axis_peak(z: np.ndarray, annulus: np.ndarray, reach: int, direction: float,
+               half_width: float) -> tuple[tuple[float, float], float] | None:
+    """The strongest peak of the annulus within ``half_width`` degrees of ``direction``
+    (degrees, y down), refined on its multiples."""
     lags = np.arange(-reach, reach + 1)
     dy, dx = np.meshgrid(lags, lags, indexing="ij")
-    along, across = (dx, dy) if along_x else (dy, dx)
-    cone = (along > 0) & (np.abs(across) <= along * math.tan(math.radians(max_angle)))
+    ux, uy = math.cos(math.radians(direction)), math.sin(math.radians(direction))
+    along, across = dx * ux + dy * uy, dy * ux - dx * uy
+    cone = (along > 0) & (np.abs(across) <= along * math.tan(math.radians(half_width)))
     scores = np.where(cone & annulus, z, -np.inf)
     at = np.unravel_index(int(np.argmax(scores)), scores.shape)
     strength = float(scores[at])
@@ -84,10 +100,11 @@ def _axis_peak(z: np.ndarray, annulus: np.ndarray, reach: int, along_x: bool,
 
 
 def find(residual: np.ndarray, period: float, low: float, high: float, *, max_angle: float = 15.0,
-         gate: float = 8.0) -> Lattice | None:
+         gate: float = 4.0) -> Lattice | None:
     """The tile lattice of a residual whose tile is ``period`` px at scale 1, searched for
     scales ``low``..``high`` and rotations up to ``max_angle`` degrees; None when either
-    peak is weaker than ``gate`` (no repeated tile worth decoding)."""
+    peak is weaker than ``gate`` or the two peaks do not form one rotated, stretched square
+    lattice (no repeated tile worth decoding)."""
     height, width = residual.shape
     reach = min(height, width) // 2
     if reach < period * high + 4:
@@ -103,11 +120,24 @@ def find(residual: np.ndarray, period: float, low: float, high: float, *, max_an
     mad = float(np.median(np.abs(values - med))) * 1.4826 + 1e-12
     z = (acf - med) / mad
     z[~annulus & (radius < period * low)] = -np.inf  # the zero-lag peak and its shoulders
-    peaks = [_axis_peak(z, annulus, reach, along_x, max_angle) for along_x in (True, False)]
-    if peaks[0] is None or peaks[1] is None or min(peaks[0][1], peaks[1][1]) < gate:
+    # Either axis's strongest peak fixes the rotation and the other axis is looked for square
+    # to it (within the shear a rotated, stretched copy shows), where host structure rarely
+    # competes; the pair whose weaker peak is stronger wins.
+    pairs = []
+    for direction in (0.0, 90.0):
+        first = _axis_peak(z, annulus, reach, direction, max_angle)
+        if first is None:
+            continue
+        turn = math.degrees(math.atan2(first[0][1], first[0][0]))
+        second = _axis_peak(z, annulus, reach, turn + 90.0 if direction == 0.0 else turn - 90.0, _MAX_SHEAR)
+        if second is not None:
+            pairs.append((first, second) if direction == 0.0 else (second, first))
+    if not pairs:
         return None
-    (vx, zx), (vy, zy) = peaks
-    for vector in (vx, vy):
-        if not period * low <= math.hypot(*vector) <= period * high:
-            return None
+    (vx, zx), (vy, zy) = max(pairs, key=lambda pair: min(pair[0][1], pair[1][1]))
+    if min(zx, zy) < gate:
+        return None
+    lengths = [math.hypot(*vector) for vector in (vx, vy)]
+    if not all(period * low <= n <= period * high for n in lengths) or max(lengths) > _MAX_STRETCH * min(lengths):
+        return None
     return Lattice(vx, vy, min(zx, zy))
