@@ -58,3 +58,21 @@ def test_unmarked_images_stay_unmarked_under_the_wide_search(edit) -> None:
 
 def test_wrong_key_reads_nothing_after_rotation(marked: tuple[Image.Image, Image.Image]) -> None:
     assert wm.detect(rotate(marked[1], 2), bytes(32)) is None
+
+
+def test_inspect_reads_the_id_of_a_mirrored_rotated_repost(artguard_home, tmp_path, capsys) -> None:
+    """The user-facing path: `artguard inspect` on a protected file that was mirrored,
+    turned 2 degrees and re-encoded names the same invisible id as the embed did."""
+    import json
+
+    from artguard.cli import main
+
+    src = tmp_path / "art.jpg"
+    textured(1200, 900, seed=21).save(src, quality=92)
+    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--invisible", "--no-c2pa", "--creator", "Jane Doe", "--json"]) == 0
+    embedded = json.loads(capsys.readouterr().out)["files"][0]
+    repost = tmp_path / "repost.jpg"
+    rotate(mirror(Image.open(embedded["output"])), 2).save(repost, quality=80)
+    assert main(["inspect", str(repost), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["watermark"]["id"] == embedded["watermark_id"]
