@@ -26,8 +26,8 @@ Scheme (classical spread spectrum, no learned model):
 * When that blind search finds nothing, a wide one follows: the residual's autocorrelation
   shows the tile's two period vectors (``lattice.py``), which give x and y scales apart
   (0.65-1.9), rotation (up to 15 degrees) and any shear; the residual is warped back to an
-  upright scale-1 grid and searched near scale 1, as is, then mirrored. Unmarked images
-  show no lattice and stop there.
+  upright scale-1 grid and searched near scale 1, as is, then mirrored. Most unmarked
+  images show no lattice and stop there.
 
 False positives (derivation). A detection is reported only if the decoded 72-bit word
 passes the CRC-24. Without this key's mark in the image (unmarked image, another key's
@@ -46,11 +46,11 @@ checks the rate empirically on unmarked images and with wrong keys.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import hmac
 import math
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
