@@ -8,7 +8,7 @@ from PIL import Image
 
 from artguard.watermark import invisible as wm
 from tests.images import textured
-from tests.platform_attacks import crop, jpeg, mirror, rotate, stretch
+from tests.platform_attacks import border, crop, jpeg, mirror, rotate, stretch
 
 KEY = bytes(range(32))
 PAYLOAD = wm.make_payload(0x123456, 0x0ABCDE)
@@ -21,6 +21,9 @@ WIDE = {
     "stretch-100x90": (stretch, False, 0.0, 0.9),
     "stretch-90x100-q70": (lambda i: jpeg(stretch(i, 0.9, 1.0), 70), False, 0.0, 1 / 0.9),
     "mirror-rotate-2-half": (lambda i: jpeg(rotate(mirror(i), 2).reduce(2), 80), True, 2.0, 1.0),
+    # periods below ~0.95 of the original's: twice the period is also in the searched range
+    "stretch-100x80-half": (lambda i: jpeg(stretch(i, 1.0, 0.8).reduce(2), 80), False, 0.0, 0.8),
+    "framed-rotate-2": (lambda i: rotate(border(i, 0.08), 2), False, 2.0, 1.0),
 }
 
 

@@ -98,7 +98,18 @@ def _axis_peak(z: np.ndarray, annulus: np.ndarray, reach: int, direction: float,
     strength = float(scores[at])
     if not np.isfinite(strength):
         return None
-    vector = _refine(z, reach, (float(dx[at]), float(dy[at])))
+    peak_x, peak_y = int(dx[at]), int(dy[at])
+    # A lattice point k * v can outscore v itself when both lie in the annulus (scales
+    # below ~0.95): step down to v while half the lag is a peak of comparable strength.
+    while True:
+        hx, hy = round(peak_x / 2) + reach, round(peak_y / 2) + reach
+        window = z[hy - 1 : hy + 2, hx - 1 : hx + 2]
+        if not annulus[hy, hx] or window.max() < 0.5 * strength:
+            break
+        wy, wx = np.unravel_index(int(np.argmax(window)), window.shape)
+        peak_x, peak_y = hx - 1 + int(wx) - reach, hy - 1 + int(wy) - reach
+        strength = float(window.max())
+    vector = _refine(z, reach, (float(peak_x), float(peak_y)))
     if vector is None:
         return None
     # Each multiple k * v is found with the same pixel error, so v = p_k / k gets k times finer.
