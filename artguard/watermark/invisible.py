@@ -52,16 +52,19 @@ import hashlib
 import hmac
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image, ImageChops
-from scipy import sparse
 
 from artguard import imaging
 from artguard.errors import ArtGuardError
 from artguard.watermark import ecc, lattice
 from artguard.watermark.filters import gaussian, minimum
 from artguard.watermark.keys import watermark_key
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 __all__ = [
     "PAYLOAD_BITS",
@@ -375,7 +378,12 @@ def _cell_labels(n: int, scales: np.ndarray) -> np.ndarray:
 @functools.lru_cache(maxsize=8)  # ~3 MB each; one per aspect ratio and search seen
 def _search_folders(height: int, width: int, search: str) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
     """0/1 matrices that fold a (height, width) residual at every searched scale and
-    half-cell phase: columns first, then rows (block-diagonal over scales)."""
+    half-cell phase: columns first, then rows (block-diagonal over scales).
+
+    scipy.sparse is imported here, not with the module: it pulls in scipy's array-API layer
+    (~0.3 s), which an embed, the mark's common use, never needs."""
+    from scipy import sparse
+
     steps = SEARCHES[search]
     scales = len(steps)
     by_x = _cell_labels(width, steps).reshape(scales * 2, width)
