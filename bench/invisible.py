@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,10 +33,11 @@ from PIL import Image, ImageEnhance
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests.images import textured  # noqa: E402
-from tests.platform_attacks import crop, half, jpeg, repost_2048, webp  # noqa: E402
+from tests.platform_attacks import border, crop, half, jpeg, mirror, repost_2048, rotate, screenshot, stretch, webp  # noqa: E402
 
 BENCH_PYTHON = ROOT / ".bench-venv" / "bin" / "python"
 CORPUS = ROOT.parent / "shared" / "corpus" / "exif-samples"
+THEMES = Path("/usr/share/desktop-base")
 BITS = 48
 
 
@@ -54,6 +56,20 @@ ATTACKS = {
     "crop + 50% + q70": lambda i: jpeg(half(crop(i)), 70),
     "crop + 2048 q80 + webp": lambda i: webp(repost_2048(crop(i)), 75),
     "bright + crop + 50% + webp": lambda i: webp(half(crop(ImageEnhance.Brightness(i).enhance(1.1))), 75),
+    # geometry the wide search undoes (issue 14 item 3)
+    "crop 60% (scale 1.67)": lambda i: jpeg(crop(i, 0.6), 85),
+    "border 15% (scale 0.77)": lambda i: border(i, 0.15),
+    "screenshot (in a page)": screenshot,
+    "mirror": mirror,
+    "mirror + 2048 q80": lambda i: repost_2048(i.transpose(Image.Transpose.FLIP_LEFT_RIGHT)),
+    "stretch 100x90%": stretch,
+    "stretch 90x100%": lambda i: stretch(i, 0.9, 1.0),
+    "stretch 100x80% + 50%": lambda i: jpeg(half(stretch(i, 1.0, 0.8)), 80),
+    "rotate 2°": lambda i: rotate(i, 2),
+    "rotate -2°": lambda i: rotate(i, -2),
+    "rotate 5°": lambda i: rotate(i, 5),
+    "rotate -5° + 50%": lambda i: jpeg(half(rotate(i, -5)), 80),
+    "mirror + rotate 2° + 2048": lambda i: repost_2048(rotate(i.transpose(Image.Transpose.FLIP_LEFT_RIGHT), 2)),
 }
 
 
@@ -103,47 +119,63 @@ def _run_competitor(action: str, folder: Path, jobs: list[dict]) -> dict:
 # --- ArtGuard side -----------------------------------------------------------------------
 
 
-def _images(count: int) -> list[tuple[str, Image.Image]]:
-
-    images = [(f"generated-{s}", textured(1600, 1200, seed=s)) for s in range(2)]
-    if CORPUS.is_dir():
-        for path in sorted(CORPUS.glob("jpg/**/*.jpg")):
-            if len(images) >= count:
-                break
-            try:
-                with Image.open(path) as im:
-                    if max(im.size) < 1024:
-                        continue
-                    im.draft("RGB", (2048, 2048))
-                    images.append((path.name, im.convert("RGB")))
-            except OSError:
-                continue
-    return images[:count]
+def _wallpapers(folder: Path, size: tuple[int, int]) -> list[tuple[str, Image.Image]]:
+    """Debian desktop-base wallpapers (flat colours, gradients: real digital art), rendered once."""
+    if not THEMES.is_dir() or not shutil.which("rsvg-convert"):
+        return []
+    out = []
+    for svg in sorted(THEMES.glob("*/wallpaper/contents/images/1920x1080.svg")):
+        if svg.parent.parent.parent.parent.is_symlink():  # active-theme points at another one
+            continue
+        png = folder / f"{svg.parts[-5]}.png"
+        subprocess.run(["rsvg-convert", "-w", str(size[0]), "-h", str(size[1]), "-o", str(png), str(svg)], check=True)
+        with Image.open(png) as im:
+            out.append((svg.parts[-5], im.convert("RGB")))
+    return out
 
 
-def _unmarked(count: int) -> list[Image.Image]:
+def _corpus(min_side: int, draft: int) -> list[tuple[str, Image.Image]]:
+    out = []
+    for path in sorted(CORPUS.glob("jpg/**/*.jpg")) if CORPUS.is_dir() else []:
+        try:
+            with Image.open(path) as im:
+                if max(im.size) < min_side:
+                    continue
+                im.draft("RGB", (draft, draft))
+                out.append((path.name, im.convert("RGB")))
+        except OSError:
+            continue
+    return out
 
+
+def _images(count: int, walls: list[tuple[str, Image.Image]]) -> list[tuple[str, Image.Image]]:
+    """Generated texture, desktop-base art and corpus photos, alternating."""
+    pools = [[(f"generated-{s}", textured(1600, 1200, seed=s)) for s in range(2)], walls, _corpus(1024, 2048)]
+    images = []
+    while len(images) < count and any(pools):
+        for pool in pools:
+            if pool and len(images) < count:
+                images.append(pool.pop(0))
+    return images
+
+
+def _unmarked(count: int, walls: list[tuple[str, Image.Image]]) -> list[Image.Image]:
+    """Real photos (the whole corpus) and wallpapers, as posted and after the same geometric
+    edits the wide search undoes, then generated texture up to ``count``."""
+    variants = [lambda i: i, lambda i: jpeg(i, 70), crop, lambda i: crop(i, 0.75),
+                lambda i: ImageEnhance.Contrast(i).enhance(1.1), mirror, lambda i: rotate(i, 3), stretch]
+    sources = [im for _, im in walls] + [im for _, im in _corpus(256, 1024)]
     out: list[Image.Image] = []
-    corpus = []
-    if CORPUS.is_dir():
-        for path in sorted(CORPUS.glob("jpg/**/*.jpg")):
-            try:
-                with Image.open(path) as im:
-                    if min(im.size) >= 256:
-                        im.draft("RGB", (1024, 1024))
-                        corpus.append(im.convert("RGB"))
-            except OSError:
-                continue
-    variants = [lambda i: i, lambda i: jpeg(i, 70), crop, lambda i: crop(i, 0.75), lambda i: ImageEnhance.Contrast(i).enhance(1.1)]
-    for im in corpus:
-        for v in variants:
-            out.append(v(im))
+    for variant in variants:
+        for im in sources:
+            if len(out) < count - 20:
+                out.append(variant(im))
     seed = 1000
     while len(out) < count:
         w = 512 + (seed * 37) % 600
         out.append(textured(w, 384 + (seed * 53) % 400, seed=seed))
         seed += 1
-    return out[:count]
+    return out
 
 
 def main() -> None:
@@ -160,7 +192,9 @@ def main() -> None:
     from artguard.watermark import invisible as wm
 
     key = bytes(range(32))
-    images = _images(args.images)
+    wall_dir = Path(tempfile.mkdtemp())
+    walls = _wallpapers(wall_dir, (1600, 900))
+    images = _images(args.images, walls)
     rng = np.random.default_rng(0)
     payloads = [int(rng.integers(0, 1 << BITS)) for _ in images]
     methods = [] if args.no_competitor or not BENCH_PYTHON.exists() else ["dwtDct", "dwtDctSvd"]
@@ -221,6 +255,8 @@ def main() -> None:
 
     big = images[0][1].resize((4000, 3000), Image.Resampling.BICUBIC)
     best_e = best_d = float("inf")
+    copy_2048 = None
+    best_c = best_w = float("inf")
     for _ in range(3):
         t = time.perf_counter()
         marked = wm.embed(big, payloads[0], key)
@@ -228,15 +264,31 @@ def main() -> None:
         t = time.perf_counter()
         wm.detect(marked, key)
         best_d = min(best_d, time.perf_counter() - t)
+        copy_2048 = repost_2048(marked)
+        t = time.perf_counter()
+        wm.detect(copy_2048, key)
+        best_c = min(best_c, time.perf_counter() - t)
+        turned = rotate(copy_2048, 2)
+        t = time.perf_counter()
+        wm.detect(turned, key)
+        best_w = min(best_w, time.perf_counter() - t)
     print(f"\nArtGuard 12 MP (4000x3000): embed {best_e * 1000:.0f} ms + detect {best_d * 1000:.0f} ms (best of 3)")
+    print(f"Blind read of a 2048 px copy: {best_c * 1000:.0f} ms found by the scale search; "
+          f"{best_w * 1000:.0f} ms rotated 2° (scale search fails, wide search reads it)")
 
-    unmarked = _unmarked(args.unmarked)
-    t = time.perf_counter()
-    false_pos = sum(wm.detect(im, key) is not None for im in unmarked)
-    elapsed = time.perf_counter() - t
+    unmarked = _unmarked(args.unmarked, walls)
+    shutil.rmtree(wall_dir)
+    times = []
+    false_pos = 0
+    for im in unmarked:
+        t = time.perf_counter()
+        false_pos += wm.detect(im, key) is not None
+        times.append(time.perf_counter() - t)
+    elapsed = sum(times)
     wrong = sum(wm.detect(wm.embed(img, payloads[i], key), bytes(32)) is not None for i, (_, img) in enumerate(images))
     print(f"False positives: {false_pos} of {len(unmarked)} unmarked images "
-          f"({elapsed / len(unmarked) * 1000:.0f} ms each); wrong key: {wrong} of {n}; "
+          f"(blind + wide search {elapsed / len(unmarked) * 1000:.0f} ms each, slowest {max(times) * 1000:.0f} ms); "
+          f"wrong key: {wrong} of {n}; "
           f"bound by construction {wm.FALSE_POSITIVE_BOUND:.1e}")
 
 

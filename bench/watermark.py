@@ -3,10 +3,12 @@
 On 20 copies of a 12 MP JPEG:
   baseline  Pillow open + load + save JPEG at the same quality (files written to disk)
   embed     `artguard embed --watermark-text ... --no-c2pa --jobs 1` (whole CLI: start-up,
-            decode, mark, encode, CMI, catalog, atomic write), plain, with --tile, and
-            with --no-catalog (no perceptual fingerprints or hashes to record)
+            decode, visible mark, the invisible mark that is on by default for re-encoded
+            output, encode, CMI, catalog, atomic write), plain, with --no-invisible (the
+            visible mark alone), with --tile, and with --no-catalog (no perceptual
+            fingerprints or hashes to record)
   direct    imaging.decode + apply_watermark + imaging.encode, against decode + encode
-Goal: embed with a text mark <= 1.15x the baseline. Also times render_preview on a
+Goal: the default embed with a text mark (invisible mark included) <= 1.15x the baseline. Also times render_preview on a
 1200 px proxy (the GUI's budget is well under 100 ms).
 
 Run: .venv/bin/python bench/watermark.py [--files 20] [--repeat 3] [--short]
@@ -135,6 +137,7 @@ def main(argv: list[str] | None = None) -> None:
         runs: dict[str, object] = {
             "pillow decode+encode": lambda out: pillow_baseline(files, out),
             "embed --watermark-text": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--watermark-text", TEXT),
+            "embed --watermark-text --no-invisible": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--watermark-text", TEXT, "--no-invisible"),
             "embed --watermark-text --tile": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--watermark-text", TEXT, "--tile"),
             "embed --watermark-text --no-catalog": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--watermark-text", TEXT, "--no-catalog"),
             "embed (no watermark, re-encode)": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--format", "jpeg", "--max-size", "100000"),
@@ -151,18 +154,19 @@ def main(argv: list[str] | None = None) -> None:
 
         base = best["pillow decode+encode"]
         direct_base = best["direct decode+encode"]
-        print(f"{'run':34} {'total s':>8} {'ms/file':>8} {'ratio':>7} {'CPU s':>7} {'CPU ratio':>9}")
+        print(f"{'run':38} {'total s':>8} {'ms/file':>8} {'ratio':>7} {'CPU s':>7} {'CPU ratio':>9}")
         for name, seconds in best.items():
             direct_run = name.startswith("direct") and name != "direct decode+encode"
             ref, cpu_ref = (direct_base, cpu["direct decode+encode"]) if direct_run else (base, cpu["pillow decode+encode"])
-            print(f"{name:34} {seconds:8.2f} {seconds / len(files) * 1000:8.1f} {seconds / ref:7.3f} "
+            print(f"{name:38} {seconds:8.2f} {seconds / len(files) * 1000:8.1f} {seconds / ref:7.3f} "
                   f"{cpu[name]:7.2f} {cpu[name] / cpu_ref:9.3f}")
         print("ratios: embed vs Pillow baseline; direct watermark runs vs direct decode+encode")
-        goal = best["embed --watermark-text"] / base
-        print(f"embed text-watermark ratio {goal:.3f} (goal <= 1.15: {'met' if goal <= 1.15 else 'NOT met'})")
+        for name in ("embed --watermark-text", "embed --watermark-text --no-invisible"):
+            ratio = best[name] / base
+            cpu_ratio = cpu[name] / cpu["pillow decode+encode"]
+            print(f"{name} ratio {ratio:.3f} (goal <= 1.15: {'met' if ratio <= 1.15 else 'NOT met'})")
+            result(name, ratio, "x", "<= 1.15", f"Pillow decode+encode, same files; CPU time {cpu_ratio:.2f}x")
         print(f"embed tiled-watermark ratio {best['embed --watermark-text --tile'] / base:.3f}")
-        cpu_goal = cpu["embed --watermark-text"] / cpu["pillow decode+encode"]
-        result("embed --watermark-text", goal, "x", "<= 1.15", f"Pillow decode+encode, same files; CPU time {cpu_goal:.2f}x")
 
         proxy = photo.resize((1200, 801), Image.Resampling.BILINEAR)
         logo_path = scratch / "logo.png"

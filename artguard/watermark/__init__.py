@@ -8,7 +8,9 @@ Public surface:
   settings, *, text)`` lists the boxes the mark covers.
 - ``artguard.watermark.invisible``: the robust invisible owner/image id (embed and detect).
 
-``artguard.watermark.marks`` (internal) renders and caches the mark layers.
+``artguard.watermark.marks`` (internal) renders and caches the mark layers;
+``lattice`` (internal) finds the invisible mark's tile lattice in a rotated, mirrored or
+stretched copy; ``filters`` (internal) holds the numpy blurs both use.
 """
 
 __all__ = ["visible", "invisible"]
