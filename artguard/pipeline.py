@@ -178,6 +178,7 @@ class _Rendered:
         self.c2pa_label: str | None = None
         self.watermark_id: int | None = None
         self.note: str | None = None
+        self.encoded_scan: memoryview | None = None  # a new JPEG's image data as the encoder made it
 
     @functools.cached_property
     def original_thumb(self) -> Image.Image:
@@ -209,7 +210,7 @@ def protect_file(src: Path, dst: Path, options: EmbedOptions, ctx: RunContext) -
         with atomic_path(dst) as tmp:
             written, digest = _write_pieces(tmp, rendered.pieces, dst, hashed=scan is None)
             verify_output(tmp, rendered.fmt, instance_id=rendered.instance_id, signed=rendered.c2pa_label is not None,
-                          new_pixels=options.changes_pixels(source_format))
+                          new_pixels=options.changes_pixels(source_format), encoded_scan=rendered.encoded_scan)
             result = FileResult(
                 input=str(src),
                 output=str(dst),
@@ -298,6 +299,8 @@ def _render(
                     raise
                 rendered.note = f"no invisible mark: {exc}"
         encoded = _encode_within(img, out_fmt, options, decoded.icc_profile)
+        if out_fmt == "jpeg":
+            rendered.encoded_scan = memoryview(encoded)[jpeg_splice.scan_offset(encoded):]
         plan = WritePlan(values={}, scrub=options.scrub, copy_from=data, new_size=img.size)
         del img, decoded  # free the full-size pixels before metadata and signing copy the encoded bytes
     else:

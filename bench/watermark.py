@@ -32,7 +32,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _common import load_note, result  # noqa: E402
+from _common import cached_bytecode, load_note, result  # noqa: E402
 
 from artguard import imaging  # noqa: E402
 from artguard.profile import WatermarkSettings  # noqa: E402
@@ -69,7 +69,7 @@ def pillow_baseline(files: list[Path], outdir: Path) -> None:
 
 def cli(indir: Path, outdir: Path, home: Path, *extra: str) -> None:
     exe = Path(sys.executable).with_name("artguard")
-    env = dict(os.environ, ARTGUARD_HOME=str(home))
+    env = dict(os.environ, ARTGUARD_HOME=str(home), **cached_bytecode(home.parent / "pycache"))
     cmd = [str(exe), "embed", str(indir), "-o", str(outdir), "--no-c2pa", "--jobs", "1",
            "--quality", str(QUALITY), "--creator", "Jane Doe", *extra]
     subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
@@ -134,13 +134,24 @@ def main(argv: list[str] | None = None) -> None:
 
         text = WatermarkSettings(kind="text", opacity=0.6)
         tiled = WatermarkSettings(kind="text", opacity=0.35, tile=True)
+        # Each CLI contender keeps one ARTGUARD_HOME, made ready by one warm-up file outside the
+        # timing: a user's identity, mark key and catalog exist already.
+        cli_runs = {
+            "embed --watermark-text": ("--watermark-text", TEXT),
+            "embed --watermark-text --no-invisible": ("--watermark-text", TEXT, "--no-invisible"),
+            "embed --watermark-text --tile": ("--watermark-text", TEXT, "--tile"),
+            "embed --watermark-text --no-catalog": ("--watermark-text", TEXT, "--no-catalog"),
+            "embed (no watermark, re-encode)": ("--format", "jpeg", "--max-size", "100000"),
+        }
+        homes = {name: Path(tempfile.mkdtemp(dir=scratch)) for name in cli_runs}
+        warm = scratch / "warm"
+        warm.mkdir()
+        shutil.copy(first, warm / first.name)
+        for name, extra in cli_runs.items():
+            cli(warm, Path(tempfile.mkdtemp(dir=scratch)), homes[name], *extra)
         runs: dict[str, object] = {
             "pillow decode+encode": lambda out: pillow_baseline(files, out),
-            "embed --watermark-text": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--watermark-text", TEXT),
-            "embed --watermark-text --no-invisible": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--watermark-text", TEXT, "--no-invisible"),
-            "embed --watermark-text --tile": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--watermark-text", TEXT, "--tile"),
-            "embed --watermark-text --no-catalog": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--watermark-text", TEXT, "--no-catalog"),
-            "embed (no watermark, re-encode)": lambda out: cli(indir, out, Path(tempfile.mkdtemp(dir=scratch)), "--format", "jpeg", "--max-size", "100000"),
+            **{name: (lambda out, name=name, extra=extra: cli(indir, out, homes[name], *extra)) for name, extra in cli_runs.items()},
             "direct decode+encode": lambda out: direct(files, out, None),
             "direct decode+text+encode": lambda out: direct(files, out, text),
             "direct decode+tiled+encode": lambda out: direct(files, out, tiled),

@@ -74,6 +74,25 @@ def test_copied_image_data_gets_a_structural_check(make_image, fmt: str, name: s
         verify_output(path, fmt, instance_id=None, signed=False, new_pixels=False)
 
 
+def test_a_new_jpeg_must_carry_exactly_the_encoded_image_data(make_image, tmp_path: Path) -> None:
+    """A re-encoded JPEG is checked against the encoder's bytes, not decoded again: a flipped
+    byte in its scan, a cut, or image data that is not the encoder's all fail."""
+    from artguard.metadata import jpeg_splice
+
+    path = make_image("new.jpg", 240, 160)
+    data = path.read_bytes()
+    scan = data[jpeg_splice.scan_offset(data):]
+    verify_output(path, "jpeg", instance_id=None, signed=False, encoded_scan=scan)
+    flipped = bytearray(data)
+    flipped[len(data) - len(scan) // 2] ^= 0x01  # still a well-formed file; the picture is not what was encoded
+    path.write_bytes(bytes(flipped))
+    with pytest.raises(CorruptImage, match="differs from what was encoded"):
+        verify_output(path, "jpeg", instance_id=None, signed=False, encoded_scan=scan)
+    path.write_bytes(data[: len(data) - len(scan) + 10])
+    with pytest.raises(CorruptImage, match="read-back check"):
+        verify_output(path, "jpeg", instance_id=None, signed=False, encoded_scan=scan)
+
+
 def wrong_bits_per_sample_tiff(path: Path) -> Path:
     """Like Pillow's tiff_wrong_bits_per_sample.tiff: an RGBA TIFF whose BitsPerSample has
     one value instead of four and whose strip byte count is far beyond the file. Pillow
