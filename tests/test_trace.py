@@ -209,3 +209,26 @@ def test_two_originals_of_the_same_picture_are_flagged_for_review(tmp_path: Path
     doc = check_copy(alone, catalog=catalog).to_json()["match"]
     assert doc["strength"] == "strong: same picture after alignment"
     assert doc["evidence"].get("runner_up", {"relation": None})["relation"] != "same"
+
+
+def test_copies_of_the_full_frame_export_are_not_given_to_its_4_5_crop(corpus: Path, tmp_path: Path) -> None:
+    """One photo exported twice (Instagram 4:5 and the full-frame site WebP, both marked):
+    a rotated copy and a screenshot of the site export show more than the 4:5 crop, so they
+    come from the site export, and its mark is read after alignment; a copy of the 4:5
+    export stays with the 4:5 export."""
+    photo = corpus / "jpg" / "tests" / "45-gps_ifd.jpg"
+    assert main(["embed", str(photo), "-o", str(tmp_path / "out"), "--preset", "instagram-portrait", "--preset", "site",
+                 "--creator", "Ana"]) == 0
+    portrait = tmp_path / "out" / "instagram-portrait" / "45-gps_ifd.jpg"
+    site = tmp_path / "out" / "site" / "45-gps_ifd.webp"
+    catalog = Catalog()
+    for name, edit in (("rotated.jpg", lambda i: pa.rotate(i, 5)), ("shot.jpg", pa.screenshot)):
+        result = check_copy(_copy(site, edit, tmp_path / "found", name), catalog=catalog)
+        doc = result.to_json()["match"]
+        assert doc["output"] == str(site.resolve()), (name, doc["transform"]["words"])
+        assert doc["method"] == "watermark" and doc["strength"] == "certain: your invisible mark", name
+        assert doc["evidence"]["mark_after_alignment"]["id"] == result.match.publication.watermark_id
+        assert [o["output"] for o in doc["other_exports"]] == [str(portrait.resolve())]
+    doc = check_copy(_copy(portrait, pa.mirror, tmp_path / "found", "mirror.jpg"), catalog=catalog).to_json()["match"]
+    assert doc["output"] == str(portrait.resolve()) and "mirrored" in doc["transform"]["words"]
+    assert "larger canvas" not in doc["transform"]["words"]

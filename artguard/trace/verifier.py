@@ -131,6 +131,21 @@ def _dark_variant(copy: CopyView, ref: Reference, original_size: tuple[int, int]
     return dataclasses.replace(back, relation="derivative") if back is not None else None
 
 
+def picture_inside(v: Verification, copy: CopyView) -> float:
+    """Share of the copy's picture (its content box) that lies inside the reference's frame.
+
+    A copy made from a wider export shows more than a narrower crop of the same original:
+    aligned to the crop, part of its picture falls outside the crop's frame. Below 1 means
+    the copy cannot have been made from this export alone."""
+    x0, y0, x1, y1 = copy.content_box
+    rh, rw = v.reference_shape
+    back = np.linalg.inv(align.compose(v.matrix))
+    frame = np.array([[0, 0, 1], [rw, 0, 1], [rw, rh, 1], [0, rh, 1]], dtype=np.float64)
+    in_copy = (back @ frame.T).T[:, :2] - (x0, y0)
+    inside, _ = transform.covered(in_copy, x1 - x0, y1 - y0)
+    return inside
+
+
 def align_to_original(work: Image.Image, v: Verification, copy: CopyView, original_size: tuple[int, int],
                       side: int = 1024) -> Image.Image:
     """The copy warped back onto the original's frame (long edge ``side``), greyscale; what
