@@ -256,7 +256,8 @@ def report(results, truth, copies: Path, save: Path | None) -> None:
         words = r.match.transform.words() if r.match and r.match.transform else ""
         if got == expected and relation == "same" and wrong_words(edit, words):
             row[4] += 1
-            print(f"  words: {name} ({edit}): {words!r} {wrong_words(edit, words)}", file=sys.stderr)
+            how = {k: r.match.evidence.get(k) for k in ("alignment", "inliers")}
+            print(f"  words: {name} ({edit}): {words!r} {wrong_words(edit, words)} {how}", file=sys.stderr)
         elif got == expected and relation == "same":
             row[0] += 1
             failed = False
@@ -264,7 +265,7 @@ def report(results, truth, copies: Path, save: Path | None) -> None:
             row[1] += 1
         elif got is not None:
             row[2] += 1
-            print(f"  WRONG: {name} -> {got}", file=sys.stderr)
+            print(f"  WRONG: {name} -> {got} ({relation}, {r.match.method}, {r.match.evidence})", file=sys.stderr)
         else:
             row[3] += 1
             print(f"  missed: {name} ({edit})", file=sys.stderr)

@@ -39,6 +39,9 @@ DERIVATIVE_INLIERS = 15
 _MIN_TEXTURED = 12
 _DENSE_SIDE = 160
 _QUICK_SCORE = 0.95
+_PRECISE_INLIERS = 25  # feature fits with fewer inliers can be 1-3° off on smooth art
+_REFINE_SIDE = 384  # the reference's long edge
+_MIRROR_HIDES = 64  # textured blocks of 256: below, a mirrored fit can agree as well as the true one
 # On smooth pictures ECC can also "agree" with a stretched fit; platforms stretch by 10 %.
 _DENSE_STRETCH = 1.13
 
@@ -92,10 +95,24 @@ def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, th
     whole picture re-encoded or lightly cropped, and a near-perfect agreement there spares
     the copy's SIFT run (the largest cost of a check). ``thorough``: when nothing else
     aligns, also try partial crops densely and look for a lightness-inverted variant (more
-    ECC runs and one more SIFT run: worth it for close candidates only)."""
+    ECC runs and one more SIFT run: worth it for close candidates only). A fit with little
+    evidence behind it (dense, or few inliers) is refined before it is described."""
+    found, refined = _align(copy, ref, original_size, thorough)
+    if found is not None and not refined and found.relation == "same" and found.inliers < _PRECISE_INLIERS:
+        return _refine(copy, ref, found, original_size)[0]
+    return found
+
+
+def _align(copy: CopyView, ref: Reference, original_size: tuple[int, int], thorough: bool) -> tuple[Verification | None, bool]:
+    """The best verification and whether it is refined already."""
     quick = _dense(copy, ref, original_size, flips=(False,))
     if quick is not None and quick.score >= _QUICK_SCORE:
-        return quick
+        if quick.agreement.textured_blocks >= _MIRROR_HIDES:
+            return quick, False
+        # A smooth, nearly symmetric picture also "agrees" unmirrored: the finer fit decides.
+        mirrored = _dense(copy, ref, original_size, flips=(True,))
+        fits = [_refine(copy, ref, v, original_size) for v in (quick, mirrored) if v is not None]
+        return max(fits, key=lambda fit: fit[1])[0], True
     best: Verification | None = None
     for mirrored, feats in ((False, "features"), (True, "flipped_features")):
         found = align.fit(getattr(copy, feats), ref.features)
@@ -106,7 +123,7 @@ def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, th
         if candidate is not None and (best is None or _rank(candidate) > _rank(best)):
             best = candidate
         if best is not None and best.relation == "same":
-            return best
+            return best, False
     dense = _dense(copy, ref, original_size, flips=(True,)) if quick is None else quick
     if dense is not None and (best is None or _rank(dense) > _rank(best)):
         best = dense
@@ -114,7 +131,37 @@ def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, th
         best = _dense(copy, ref, original_size, flips=(False,), partial=True)
     if best is None and thorough:
         best = _dark_variant(copy, ref, original_size)
-    return best
+    return best, False
+
+
+def _refine(copy: CopyView, ref: Reference, v: Verification, original_size: tuple[int, int]) -> tuple[Verification, float]:
+    """A dense fit made on small blurred images, refined at the reference's own resolution,
+    with the copy's picture as the template (pixels outside the reference's frame left
+    out): on smooth art the small fit can be 1-3° or a few per cent off, which the words
+    would report as a rotation or a stretch. Returns the fit and its correlation."""
+    ch, cw = copy.grey.shape
+    rh, rw = ref.grey.shape
+    f = _REFINE_SIDE / max(ch, cw)
+    size = (max(8, round(cw * f)), max(8, round(ch * f)))
+    template = cv2.GaussianBlur(cv2.resize(copy.grey, size, interpolation=cv2.INTER_AREA), (0, 0), 0.7).astype(np.float32)
+    target = cv2.GaussianBlur(ref.grey, (0, 0), 0.7).astype(np.float32)
+    scale = np.diag([1 / f, 1 / f, 1.0])  # template pixels -> copy-grey pixels
+    start = (align.compose(v.matrix) @ scale)[:2].astype(np.float32)
+    x0, y0, x1, y1 = (round(c * f) for c in copy.content_box)
+    picture = np.zeros(template.shape, np.uint8)
+    picture[y0 + 2:y1 - 2, x0 + 2:x1 - 2] = 1
+    try:  # compared where the copy shows its picture and the reference has pixels
+        ecc, warp = cv2.findTransformECCWithMask(template, target, picture, np.ones(target.shape, np.uint8), start, cv2.MOTION_AFFINE,
+                                                 (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-5), 1)
+    except cv2.error:
+        return v, -1.0
+    matrix = (align.compose(warp) @ np.linalg.inv(scale))[:2]
+    if not align.plausible(matrix, max_stretch=_DENSE_STRETCH):
+        return v, float(ecc)
+    refined = _judge(copy, ref, matrix, v.inliers, v.method, original_size)
+    if refined is None or refined.relation != v.relation:
+        return v, float(ecc)
+    return refined, float(ecc)
 
 
 def _dark_variant(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Verification | None:
