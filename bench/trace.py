@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,13 +76,14 @@ EDITS = {
     "half crop + mirror + webp": lambda i: pa.webp_q75(pa.mirror(pa.partial_half(i))),
 }
 
-# What the transform words must say for each edit (all of ``required``); "mirrored",
-# "rotated" and "stretched" must not appear unless the edit did that. A copy traced to the
-# right original with wrong words counts as a failure (column "words").
+# What the transform words must say for each edit (regular expressions, all must match;
+# scales within one percentage point); "mirrored", "rotated" and "stretched" must not
+# appear unless the edit did that. A copy traced to the right original with wrong words
+# counts as a failure (column "words").
 WORDS: dict[str, tuple[str, ...]] = {
     "social 2048 q80": ("shows the whole original",),
     "webp q75": ("shows the whole original",),
-    "25 % q70": ("shows the whole original", "scaled to 25%"),
+    "25 % q70": ("shows the whole original", "scaled to 2[456]%"),
     "greyscale": ("shows the whole original",),
     "filter": ("shows the whole original",),
     "letterbox": ("shows the whole original", "inside a larger canvas"),
@@ -95,7 +97,7 @@ WORDS: dict[str, tuple[str, ...]] = {
     "rotate 2°": ("rotated 2° anticlockwise",),
     "rotate 5°": ("rotated 5° clockwise",),
     "rotate 10°": ("rotated 10° anticlockwise",),
-    "stretch 100x90 %": ("stretched to 100% wide x 90% high",),
+    "stretch 100x90 %": ("stretched to (99|100|101)% wide x (89|90|91)% high",),
     "square + mirror": ("centre square", "mirrored"),
     "screenshot of webp": ("shows the whole original", "inside a larger canvas"),
     "rotate 5° + caption": ("rotated 5° anticlockwise",),
@@ -107,7 +109,7 @@ WORDS: dict[str, tuple[str, ...]] = {
 
 def wrong_words(edit: str, words: str) -> list[str]:
     """Phrases the transform words lack or should not have for this edit."""
-    wrong = [w for w in WORDS.get(edit, ()) if w not in words]
+    wrong = [w for w in WORDS.get(edit, ()) if not re.search(w, words)]
     for word, done in (("mirrored", "mirror"), ("rotated", "rotate"), ("stretched", "stretch")):
         if word in words and done not in edit:
             wrong.append(f"not {word}")
