@@ -138,7 +138,7 @@ def _align(copy: CopyView, ref: Reference, original_size: tuple[int, int], thoro
     if (best is None and thorough) or (best is not None and best.method == "dense" and best.score < _QUICK_SCORE):
         # Nothing, or only a loose frame fit (smooth art bends onto a wrong mirror or
         # scale): partial crops and rotations too, and the better agreement wins.
-        partial = _dense(copy, ref, original_size, flips=(False,), partial=True)
+        partial = _dense(copy, ref, original_size, flips=(False, True), partial=True)
         if partial is not None and (best is None or _rank(partial) > _rank(best)):
             best = partial
     if best is None and thorough:
@@ -288,7 +288,7 @@ def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips
     g = _DENSE_SIDE / max(rh, rw)
     ref_small = cv2.GaussianBlur(cv2.resize(ref.grey, (max(8, round(rw * g)), max(8, round(rh * g))), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
     best: Verification | None = None
-    starts = _partial_hypotheses(copy, rw, rh) if partial else _hypotheses(copy, rw, rh, flips)
+    starts = _partial_hypotheses(copy, rw, rh, flips) if partial else _hypotheses(copy, rw, rh, flips)
     for start in starts:
         # In the small images' pixels: copy_small -> ref_small.
         warp = (np.diag([g, g, 1]) @ np.vstack([start, [0, 0, 1]]) @ np.diag([1 / f, 1 / f, 1]))[:2].astype(np.float32)
@@ -346,10 +346,11 @@ def _hypotheses(copy: CopyView, rw: int, rh: int, flips: tuple[bool, ...]) -> li
     return found
 
 
-def _partial_hypotheses(copy: CopyView, rw: int, rh: int) -> list[Start]:
-    """Starting points ECC needs for pictures without features: a crop keeping 70 % of each
-    side (half the area) at the nine places a re-poster crops from, and the rotations
-    apps straighten or tilt by."""
+def _partial_hypotheses(copy: CopyView, rw: int, rh: int, flips: tuple[bool, ...]) -> list[Start]:
+    """Starting points ECC needs for pictures without features (or with only repeated
+    ones, like a brick wall): a crop keeping 70 % of each side (half the area) at the nine
+    places a re-poster crops from, as it is or mirrored, and the rotations apps straighten
+    or tilt by."""
     x0, y0, x1, y1 = copy.content_box
     aspect = (x1 - x0) / max(1, y1 - y0)
     side = 0.7 * min(rw, rh * aspect)
@@ -358,7 +359,7 @@ def _partial_hypotheses(copy: CopyView, rw: int, rh: int) -> list[Start]:
     for fy in (0.0, 0.5, 1.0):
         for fx in (0.0, 0.5, 1.0):
             left, top = fx * (rw - w), fy * (rh - h)
-            found.append(_box_start((x0, y0, x1, y1), (left, top, left + w, top + h), False))
+            found.extend(_box_start((x0, y0, x1, y1), (left, top, left + w, top + h), mirrored) for mirrored in flips)
     return found + _rotated_hypotheses(copy, rw, rh)
 
 
