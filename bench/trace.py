@@ -1,7 +1,8 @@
 """Benchmark tracing: every platform edit of protected real photos and digital art, checked
 against the catalog, next to imagehash pHash/wHash anchors measured in the same run.
 
-    .venv/bin/python bench/trace.py [--photos 10] [--entries 100000]
+    .venv/bin/python bench/trace.py [--photos 10] [--entries 100000] [--edits "mirror,screenshot"]
+        [--art lines,joy] [--save-misses DIR] [--no-anchors]
 
 Originals: real camera photos (../shared/corpus/exif-samples, orientation/HDR duplicates
 left out, >= 400 px) and digital art (Debian desktop-base wallpapers rendered with
