@@ -565,11 +565,17 @@ def _verify(index: CatalogIndex, copy: trace.CopyView, pub: Publication, *, thor
     return trace.verify(copy, ref, (pub.output.width, pub.output.height), thorough=thorough)
 
 
+FRAME_MARGIN = 0.03  # share of the copy's picture: picture-box and fit tolerance
+
+
 def _right_export(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, fmt: str, best: trace.Verification, pub: Publication,
                   tried: dict[int, tuple[Publication, trace.Verification | None]]) -> tuple[trace.Verification, Publication, list[Publication]]:
-    """Of all exports of the same original, the one the copy resembles most: best pixel
-    agreement (a visible mark present or not, the crop), then the export the copy is not an
-    enlargement of and is nearest in scale to, then the same format, then the newest."""
+    """Of all exports of the same original, the one the copy resembles most: one whose
+    frame holds the copy's whole picture (a copy showing more than a 4:5 crop was not made
+    from that crop), then the one it shows most of (a copy of the 4:5 export is not a crop
+    of the full frame), then the best pixel agreement (a visible mark present or not), then
+    the export the copy is not an enlargement of and is nearest in scale to, then the same
+    format, then the newest."""
     siblings = [p for p in catalog.find_by_sha256(pub.original.sha256) if p.original.sha256 == pub.original.sha256]
     scored: list[tuple[trace.Verification, Publication]] = [(best, pub)]
     for sib in siblings:
@@ -578,6 +584,9 @@ def _right_export(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, f
         verified = tried[sib.id][1] if sib.id in tried else _verify(index, copy, sib)
         if verified is not None and verified.relation == "same":
             scored.append((verified, sib))
+    for share in (lambda v: trace.picture_inside(v, copy), lambda v: v.transform.shown):
+        shares = [share(v) for v, _ in scored]
+        scored = [vp for vp, s in zip(scored, shares) if s >= max(shares) - FRAME_MARGIN]
     top = max(v.score for v, _ in scored)
     close = [(v, p) for v, p in scored if v.score >= top - 0.01]
 

@@ -1,7 +1,8 @@
 """Benchmark tracing: every platform edit of protected real photos and digital art, checked
 against the catalog, next to imagehash pHash/wHash anchors measured in the same run.
 
-    .venv/bin/python bench/trace.py [--photos 10] [--entries 100000]
+    .venv/bin/python bench/trace.py [--photos 10] [--entries 100000] [--edits "mirror,screenshot"]
+        [--art lines,joy] [--save-misses DIR] [--no-anchors]
 
 Originals: real camera photos (../shared/corpus/exif-samples, orientation/HDR duplicates
 left out, >= 400 px) and digital art (Debian desktop-base wallpapers rendered with
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,6 +77,45 @@ EDITS = {
     "half crop + mirror + webp": lambda i: pa.webp_q75(pa.mirror(pa.partial_half(i))),
 }
 
+# What the transform words must say for each edit (regular expressions, all must match;
+# scales within one percentage point); "mirrored", "rotated" and "stretched" must not
+# appear unless the edit did that. A copy traced to the right original with wrong words
+# counts as a failure (column "words").
+WORDS: dict[str, tuple[str, ...]] = {
+    "social 2048 q80": ("shows the whole original",),
+    "webp q75": ("shows the whole original",),
+    "25 % q70": ("shows the whole original", "scaled to 2[456]%"),
+    "greyscale": ("shows the whole original",),
+    "filter": ("shows the whole original",),
+    "letterbox": ("shows the whole original", "inside a larger canvas"),
+    "caption strip 15 %": ("shows the whole original",),
+    "centre square": ("centre square",),
+    "4:5 portrait": ("4:5 portrait",),
+    "9:16 story": ("9:16 portrait",),
+    "mirror": ("shows the whole original", "mirrored"),
+    "5 % border": ("shows the whole original", "inside a larger canvas"),
+    "screenshot": ("shows the whole original", "inside a larger canvas"),
+    "rotate 2°": ("rotated 2° anticlockwise",),
+    "rotate 5°": ("rotated 5° clockwise",),
+    "rotate 10°": ("rotated 10° anticlockwise",),
+    "stretch 100x90 %": ("stretched to (99|100|101)% wide x (89|90|91)% high",),
+    "square + mirror": ("centre square", "mirrored"),
+    "screenshot of webp": ("shows the whole original", "inside a larger canvas"),
+    "rotate 5° + caption": ("rotated 5° anticlockwise",),
+    "border + 25 %": ("shows the whole original", "inside a larger canvas"),
+    "4:5 + filter + q70": ("4:5 portrait",),
+    "half crop + mirror + webp": ("mirrored",),
+}
+
+
+def wrong_words(edit: str, words: str) -> list[str]:
+    """Phrases the transform words lack or should not have for this edit."""
+    wrong = [w for w in WORDS.get(edit, ()) if not re.search(w, words)]
+    for word, done in (("mirrored", "mirror"), ("rotated", "rotate"), ("stretched", "stretch")):
+        if word in words and done not in edit:
+            wrong.append(f"not {word}")
+    return wrong
+
 
 def render_art(out: Path) -> dict[str, Path]:
     found = {}
@@ -106,19 +147,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--photos", type=int, default=10, help="catalogued photos (as many again unrelated)")
     parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--edits", help="comma-separated edit names to run (default: all), e.g. 'mirror,rotate 5°'")
+    parser.add_argument("--art", help="comma-separated desktop-base themes to catalogue (default: all six)")
+    parser.add_argument("--save-misses", type=Path, help="copy every missed or wrongly described copy here (PNG-viewable JPEGs)")
+    parser.add_argument("--no-anchors", action="store_true", help="skip the imagehash anchors and the lookup timing (subset runs)")
     args = parser.parse_args()
+    edits = {e: EDITS[e] for e in args.edits.split(",")} if args.edits else EDITS
+    themes = tuple(args.art.split(",")) if args.art else CATALOGUED_ART
     work = Path(tempfile.mkdtemp(prefix="artguard-trace-"))
     try:
-        run(work, args.photos)
+        run(work, args.photos, edits, themes, args.save_misses, not args.no_anchors)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    lookup(args.entries)
+    if not args.no_anchors:
+        lookup(args.entries)
 
 
-def run(work: Path, photos: int) -> None:
+def run(work: Path, photos: int, edits: dict, themes: tuple[str, ...], save: Path | None, full: bool) -> None:
     src = work / "originals"
     src.mkdir()
-    art = render_art(work)
+    art = {t: p for t, p in render_art(work).items() if t in themes or t in UNRELATED_ART}
     catalogued: list[Path] = []
     unrelated: list[Path] = []
     for theme, png in art.items():
@@ -144,7 +192,7 @@ def run(work: Path, photos: int) -> None:
     truth: dict[str, tuple[str, str]] = {}  # copy name -> (edit, expected original name or "")
     for name, pub in outputs.items():
         img = imaging.to_rgb(imaging.decode(Path(pub.output.path)).image)
-        for e, (edit, fn) in enumerate(EDITS.items()):
+        for e, (edit, fn) in enumerate(edits.items()):
             copy_name = f"{Path(name).stem}--{e:02d}.jpg"
             fn(img).save(copies / copy_name, quality=92)
             truth[copy_name] = (edit, name)
@@ -163,7 +211,10 @@ def run(work: Path, photos: int) -> None:
     start = time.perf_counter()
     results = check_many([copies], catalog=catalog)
     per_copy = (time.perf_counter() - start) / max(1, len(results)) * 1000
-    report(results, truth, catalog, outputs, copies)
+    report(results, truth, copies, save)
+    if not full:
+        return
+    anchors(truth, outputs, copies)
     print(f"\ncheck: {len(results)} copies in one folder, {per_copy:.0f} ms per copy on average "
           f"(includes screenshots' feature search; shared 2-core machine under load)")
     social = [copies / n for n, (edit, _) in truth.items() if edit == "social 2048 q80"]
@@ -188,8 +239,8 @@ def previous_decode_path(path: Path) -> None:
     inspect_file(path)
 
 
-def report(results, truth, catalog, outputs, copies: Path) -> None:
-    by_edit: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # traced, derivative, wrong, missed
+def report(results, truth, copies: Path, save: Path | None) -> None:
+    by_edit: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])  # traced, derivative, wrong, missed, words
     false_matches, darks = [], []
     for r in results:
         name = Path(r.path).name
@@ -204,27 +255,36 @@ def report(results, truth, catalog, outputs, copies: Path) -> None:
             darks.append((name, relation, got == expected if got else None))
             continue
         row = by_edit[edit]
-        if got == expected and relation == "same":
+        failed = True
+        words = r.match.transform.words() if r.match and r.match.transform else ""
+        if got == expected and relation == "same" and wrong_words(edit, words):
+            row[4] += 1
+            how = {k: r.match.evidence.get(k) for k in ("alignment", "inliers")}
+            print(f"  words: {name} ({edit}): {words!r} {wrong_words(edit, words)} {how}", file=sys.stderr)
+        elif got == expected and relation == "same":
             row[0] += 1
+            failed = False
         elif got == expected:
             row[1] += 1
         elif got is not None:
             row[2] += 1
-            print(f"  WRONG: {name} -> {got}", file=sys.stderr)
+            print(f"  WRONG: {name} -> {got} ({relation}, {r.match.method}, {r.match.evidence})", file=sys.stderr)
         else:
             row[3] += 1
             print(f"  missed: {name} ({edit})", file=sys.stderr)
+        if failed and save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            shutil.copy(copies / name, save / name)
     total = [sum(col) for col in zip(*by_edit.values())]
-    print(f"\n{'edit':24s} traced  deriv  wrong  missed")
-    for edit, (t, d, w, m) in by_edit.items():
-        n = t + d + w + m
-        print(f"{edit:24s} {t:3d}/{n:<3d} {d:5d} {w:6d} {m:7d}   {100 * t / n:5.1f} %")
+    print(f"\n{'edit':26s} traced  deriv  wrong  missed  words")
+    for edit, (t, d, w, m, x) in by_edit.items():
+        n = t + d + w + m + x
+        print(f"{edit:26s} {t:3d}/{n:<3d} {d:5d} {w:6d} {m:7d} {x:6d}   {100 * t / n:5.1f} %")
     n_all = sum(total)
-    print(f"{'all':24s} {total[0]:3d}/{n_all:<3d} {total[1]:5d} {total[2]:6d} {total[3]:7d}   {100 * total[0] / n_all:5.1f} %")
+    print(f"{'all':26s} {total[0]:3d}/{n_all:<3d} {total[1]:5d} {total[2]:6d} {total[3]:7d} {total[4]:6d}   {100 * total[0] / n_all:5.1f} %")
     n_unrel = sum(1 for e, _ in truth.values() if e == "unrelated")
     print(f"\nunrelated copies: {n_unrel}; matched: {len(false_matches)} {false_matches[:3]}")
     print(f"dark variants of catalogued art: {[(n, rel) for n, rel, _ in darks]} (goal: derivative or none, never same)")
-    anchors(truth, outputs, copies)
 
 
 def anchors(truth, outputs, copies: Path) -> None:

@@ -209,3 +209,53 @@ def test_two_originals_of_the_same_picture_are_flagged_for_review(tmp_path: Path
     doc = check_copy(alone, catalog=catalog).to_json()["match"]
     assert doc["strength"] == "strong: same picture after alignment"
     assert doc["evidence"].get("runner_up", {"relation": None})["relation"] != "same"
+
+
+def test_copies_of_the_full_frame_export_are_not_given_to_its_4_5_crop(corpus: Path, tmp_path: Path) -> None:
+    """One photo exported twice (Instagram 4:5 and the full-frame site WebP, both marked):
+    a rotated copy and a screenshot of the site export show more than the 4:5 crop, so they
+    come from the site export, and its mark is read after alignment; a copy of the 4:5
+    export stays with the 4:5 export."""
+    photo = corpus / "jpg" / "tests" / "45-gps_ifd.jpg"
+    assert main(["embed", str(photo), "-o", str(tmp_path / "out"), "--preset", "instagram-portrait", "--preset", "site",
+                 "--creator", "Ana"]) == 0
+    portrait = tmp_path / "out" / "instagram-portrait" / "45-gps_ifd.jpg"
+    site = tmp_path / "out" / "site" / "45-gps_ifd.webp"
+    catalog = Catalog()
+    for name, edit in (("rotated.jpg", lambda i: pa.rotate(i, 5)), ("shot.jpg", pa.screenshot)):
+        result = check_copy(_copy(site, edit, tmp_path / "found", name), catalog=catalog)
+        doc = result.to_json()["match"]
+        assert doc["output"] == str(site.resolve()), (name, doc["transform"]["words"])
+        assert doc["method"] == "watermark" and doc["strength"] == "certain: your invisible mark", name
+        assert doc["evidence"]["mark_after_alignment"]["id"] == result.match.publication.watermark_id
+        assert [o["output"] for o in doc["other_exports"]] == [str(portrait.resolve())]
+    doc = check_copy(_copy(portrait, pa.mirror, tmp_path / "found", "mirror.jpg"), catalog=catalog).to_json()["match"]
+    assert doc["output"] == str(portrait.resolve()) and "mirrored" in doc["transform"]["words"]
+    assert "larger canvas" not in doc["transform"]["words"]
+
+
+@pytest.mark.skipif(not shutil.which("rsvg-convert") or not Path("/usr/share/desktop-base").is_dir(),
+                    reason="desktop-base / librsvg2-bin not installed (scripts/setup.sh installs them)")
+def test_smooth_wallpaper_copies_are_described_right(tmp_path: Path) -> None:
+    """On a smooth gradient with one small logo the dense fit used to bend: a mirror was
+    described as "rotated 3°, not mirrored", a 5 % border as rotated, and a caption strip
+    over a 5°-turned copy was missed. The words a takedown quotes must be the edit's."""
+    svg = Path("/usr/share/desktop-base/joy-theme/wallpaper/contents/images/1920x1080.svg")
+    if not svg.exists():
+        pytest.skip("desktop-base joy theme absent")
+    src = tmp_path / "in"
+    src.mkdir()
+    subprocess.run(["rsvg-convert", "-w", "1280", "-h", "720", "-o", str(src / "joy.png"), str(svg)], check=True)
+    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Ana", "--no-c2pa"]) == 0
+    output = tmp_path / "out" / "in" / "joy.png"
+    catalog = Catalog()
+    cases = {
+        "mirror.jpg": (pa.mirror, ("shows the whole original", "mirrored"), ("rotated",)),
+        "border.jpg": (lambda i: pa.border(i, 0.05), ("shows the whole original", "inside a larger canvas"), ("rotated", "mirrored")),
+        "turned-caption.jpg": (lambda i: pa.caption_strip(pa.rotate(i, 5)), ("rotated 5° anticlockwise",), ("mirrored",)),
+    }
+    for name, (edit, says, never) in cases.items():
+        result = check_copy(_copy(output, edit, tmp_path / "found", name), catalog=catalog)
+        assert result.match is not None and result.match.relation == "same", name
+        words = result.to_json()["match"]["transform"]["words"]
+        assert all(w in words for w in says) and not any(w in words for w in never), (name, words)

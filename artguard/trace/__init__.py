@@ -9,6 +9,8 @@ Public surface:
 * ``verify(copy, ref, original_size) -> Verification | None``: geometric fit + aligned
   pixel comparison; ``Verification.relation`` is "same" or "derivative" and
   ``Verification.transform`` says what the copy shows, in numbers and words.
+* ``picture_inside(verification, copy)``: share of the copy's picture inside the
+  reference's frame (a copy showing more than an export was not made from it).
 * ``align_to_original(work, verification, copy, original_size)``: the copy warped back
   onto the original's frame, where the invisible mark is read.
 * ``FeatureIndex``: candidate lookup by local features when global hashes miss
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
         CopyView,
         Verification,
         align_to_original,
+        picture_inside,
         verify,
     )
 
@@ -43,7 +46,7 @@ _HOME = {
     "make_reference": ("reference", "make"),
     "parse_reference": ("reference", "parse"),
     "Transform": ("transform", "Transform"),
-    **{name: ("verifier", name) for name in ("CopyView", "Verification", "align_to_original", "verify")},
+    **{name: ("verifier", name) for name in ("CopyView", "Verification", "align_to_original", "picture_inside", "verify")},
 }
 
 
@@ -58,5 +61,5 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "CopyView", "FeatureIndex", "Reference", "Transform", "Verification", "align_to_original",
-    "make_reference", "parse_reference", "verify",
+    "make_reference", "parse_reference", "picture_inside", "verify",
 ]

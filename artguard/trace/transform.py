@@ -82,14 +82,14 @@ def from_matrix(matrix: np.ndarray, copy_px: tuple[int, int], copy_size: tuple[i
     cw, ch = copy_size
     corners = np.array([[0, 0, 1], [cw, 0, 1], [cw, ch, 1], [0, ch, 1]], dtype=np.float64)
     in_orig = (real @ corners.T).T[:, :2]
-    shown, region = _shown(in_orig, ow, oh)
+    shown, region = covered(in_orig, ow, oh)
     back = np.linalg.inv(real)
     orig_corners = np.array([[0, 0, 1], [ow, 0, 1], [ow, oh, 1], [0, oh, 1]], dtype=np.float64)
-    picture, _ = _shown((back @ orig_corners.T).T[:, :2], cw, ch)
+    picture, _ = covered((back @ orig_corners.T).T[:, :2], cw, ch)
     return Transform(region, shown, scale_x, scale_y, rotation, mirrored, picture, ow / max(1, oh))
 
 
-def _shown(polygon: np.ndarray, width: float, height: float) -> tuple[float, tuple[float, float, float, float]]:
+def covered(polygon: np.ndarray, width: float, height: float) -> tuple[float, tuple[float, float, float, float]]:
     """Share of a width x height rectangle covered by ``polygon``, and the covered bounding box
     as fractions of the rectangle (rasterised on a 256 px grid)."""
     side = 256

@@ -39,6 +39,9 @@ DERIVATIVE_INLIERS = 15
 _MIN_TEXTURED = 12
 _DENSE_SIDE = 160
 _QUICK_SCORE = 0.95
+_ROTATIONS = (5.0, -5.0, 10.0, -10.0)  # degrees: where re-posters straighten or tilt
+_PRECISE_INLIERS = 25  # feature fits with fewer inliers can be 1-3° off on smooth art
+_REFINE_SIDE = 384  # the reference's long edge
 # On smooth pictures ECC can also "agree" with a stretched fit; platforms stretch by 10 %.
 _DENSE_STRETCH = 1.13
 
@@ -92,10 +95,32 @@ def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, th
     whole picture re-encoded or lightly cropped, and a near-perfect agreement there spares
     the copy's SIFT run (the largest cost of a check). ``thorough``: when nothing else
     aligns, also try partial crops densely and look for a lightness-inverted variant (more
-    ECC runs and one more SIFT run: worth it for close candidates only)."""
+    ECC runs and one more SIFT run: worth it for close candidates only). A fit with little
+    evidence behind it (dense, or few inliers) is refined before it is described."""
+    found, refined = _align(copy, ref, original_size, thorough)
+    if found is not None and not refined and found.relation == "same" and found.inliers < _PRECISE_INLIERS and not _clean(found):
+        return _refine(copy, ref, found, original_size)[0]
+    return found
+
+
+def _clean(v: Verification) -> bool:
+    """The whole frame, unrotated and unstretched: a re-post the first hypothesis fitted
+    exactly, where refining would change no word (and cost ~20 ms)."""
+    t = v.transform
+    return t.shown >= 0.99 and abs(t.rotation) < 0.5 and abs(t.scale_x / t.scale_y - 1) < 0.01
+
+
+def _align(copy: CopyView, ref: Reference, original_size: tuple[int, int], thorough: bool) -> tuple[Verification | None, bool]:
+    """The best verification and whether it is refined already."""
     quick = _dense(copy, ref, original_size, flips=(False,))
     if quick is not None and quick.score >= _QUICK_SCORE:
-        return quick
+        if _clean(quick):
+            return quick, True
+        # A smooth, nearly symmetric picture also "agrees" unmirrored, slightly turned: the
+        # finer fit decides between that and the mirrored one.
+        mirrored = _dense(copy, ref, original_size, flips=(True,))
+        fits = [_refine(copy, ref, v, original_size) for v in (quick, mirrored) if v is not None]
+        return max(fits, key=lambda fit: fit[1])[0], True
     best: Verification | None = None
     for mirrored, feats in ((False, "features"), (True, "flipped_features")):
         found = align.fit(getattr(copy, feats), ref.features)
@@ -106,15 +131,70 @@ def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, th
         if candidate is not None and (best is None or _rank(candidate) > _rank(best)):
             best = candidate
         if best is not None and best.relation == "same":
-            return best
+            return best, False
     dense = _dense(copy, ref, original_size, flips=(True,)) if quick is None else quick
     if dense is not None and (best is None or _rank(dense) > _rank(best)):
         best = dense
-    if best is None and thorough:
-        best = _dense(copy, ref, original_size, flips=(False,), partial=True)
+    if (best is None and thorough) or (best is not None and best.method == "dense" and best.score < _QUICK_SCORE):
+        # Nothing, or only a loose frame fit (smooth art bends onto a wrong mirror or
+        # scale): partial crops and rotations too, and the better agreement wins.
+        partial = _dense(copy, ref, original_size, flips=(False, True), partial=True)
+        if partial is not None and (best is None or _rank(partial) > _rank(best)):
+            best = partial
     if best is None and thorough:
         best = _dark_variant(copy, ref, original_size)
-    return best
+    return best, False
+
+
+def _refine(copy: CopyView, ref: Reference, v: Verification, original_size: tuple[int, int]) -> tuple[Verification, float]:
+    """A dense fit made on small blurred images, refined at the reference's own resolution,
+    with the copy's picture as the template (pixels outside the reference's frame left
+    out): on smooth art the small fit can be 1-4° or a few per cent off, which the words
+    would report as a rotation or a stretch. ECC also runs from the frame hypotheses (the
+    picture filling the reference, or its centred crop), and the best correlation wins: it
+    can settle in a turned optimum next to the exact one. Returns the fit and its
+    correlation."""
+    ch, cw = copy.grey.shape
+    rh, rw = ref.grey.shape
+    f = _REFINE_SIDE / max(ch, cw)
+    size = (max(8, round(cw * f)), max(8, round(ch * f)))
+    template = cv2.GaussianBlur(cv2.resize(copy.grey, size, interpolation=cv2.INTER_AREA), (0, 0), 0.7).astype(np.float32)
+    target = cv2.GaussianBlur(ref.grey, (0, 0), 0.7).astype(np.float32)
+    scale = np.diag([1 / f, 1 / f, 1.0])  # template pixels -> copy-grey pixels
+    x0, y0, x1, y1 = (round(c * f) for c in copy.content_box)
+    picture = np.zeros(template.shape, np.uint8)
+    inset = max(2, round(0.03 * min(x1 - x0, y1 - y0)))  # the picture box may take in a pixel or two of page
+    picture[y0 + inset:y1 - inset, x0 + inset:x1 - inset] = 1
+
+    def in_template(matrix: np.ndarray) -> np.ndarray:
+        return (align.compose(matrix) @ scale)[:2].astype(np.float32)
+
+    def correlation(matrix: np.ndarray) -> float:
+        warp = in_template(matrix)
+        warped = cv2.warpAffine(target, warp, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
+        inside = cv2.warpAffine(np.ones(target.shape, np.uint8), warp, size, flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP)
+        mask = picture & inside
+        return float(cv2.computeECC(template, warped, mask)) if mask.sum() >= 64 else -1.0
+
+    options = []
+    for start in [v.matrix, *_hypotheses(copy, rw, rh, (v.transform.mirrored,))]:
+        try:  # compared where the copy shows its picture and the reference has pixels
+            _, warp = cv2.findTransformECCWithMask(template, target, picture, np.ones(target.shape, np.uint8), in_template(start),
+                                                   cv2.MOTION_AFFINE, (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 1e-5), 1)
+        except cv2.error:
+            continue
+        refined = (align.compose(warp) @ np.linalg.inv(scale))[:2]
+        if align.plausible(refined, max_stretch=_DENSE_STRETCH):
+            options.append(refined)
+    ranked = sorted(((correlation(m), i, m) for i, m in enumerate(options)), key=lambda t: t[:2], reverse=True)
+    own = correlation(v.matrix)
+    for ecc, _, matrix in ranked:
+        if ecc <= own:
+            break
+        found = _judge(copy, ref, matrix, v.inliers, v.method, original_size)
+        if found is not None and found.relation == v.relation:
+            return found, ecc
+    return v, own
 
 
 def _dark_variant(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Verification | None:
@@ -129,6 +209,21 @@ def _dark_variant(copy: CopyView, ref: Reference, original_size: tuple[int, int]
             return direct if direct.relation == "derivative" else dataclasses.replace(direct, relation="derivative")
     back = _dense(inverted, ref, original_size, flips=(False,))
     return dataclasses.replace(back, relation="derivative") if back is not None else None
+
+
+def picture_inside(v: Verification, copy: CopyView) -> float:
+    """Share of the copy's picture (its content box) that lies inside the reference's frame.
+
+    A copy made from a wider export shows more than a narrower crop of the same original:
+    aligned to the crop, part of its picture falls outside the crop's frame. Below 1 means
+    the copy cannot have been made from this export alone."""
+    x0, y0, x1, y1 = copy.content_box
+    rh, rw = v.reference_shape
+    back = np.linalg.inv(align.compose(v.matrix))
+    frame = np.array([[0, 0, 1], [rw, 0, 1], [rw, rh, 1], [0, rh, 1]], dtype=np.float64)
+    in_copy = (back @ frame.T).T[:, :2] - (x0, y0)
+    inside, _ = transform.covered(in_copy, x1 - x0, y1 - y0)
+    return inside
 
 
 def align_to_original(work: Image.Image, v: Verification, copy: CopyView, original_size: tuple[int, int],
@@ -168,7 +263,9 @@ def classify(a: Agreement, inliers: int, *, dense: bool = False) -> Relation | N
     if a.covered < 0.1:
         return None
     if a.painted > MAX_PAINTED:
-        if a.structure >= DERIVATIVE_STRUCTURE or a.agree >= SAME_AGREE:
+        # Shared edges alone (structure) are what an unrelated picture with a few chance
+        # inliers also shows: they count only with as many inliers as any derivative needs.
+        if a.agree >= SAME_AGREE or (a.structure >= DERIVATIVE_STRUCTURE and inliers >= DERIVATIVE_INLIERS):
             return "derivative"
         return None
     if a.textured_blocks >= _MIN_TEXTURED:
@@ -191,7 +288,7 @@ def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips
     g = _DENSE_SIDE / max(rh, rw)
     ref_small = cv2.GaussianBlur(cv2.resize(ref.grey, (max(8, round(rw * g)), max(8, round(rh * g))), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
     best: Verification | None = None
-    starts = _partial_hypotheses(copy, rw, rh) if partial else _hypotheses(copy, rw, rh, flips)
+    starts = _partial_hypotheses(copy, rw, rh, flips) if partial else _hypotheses(copy, rw, rh, flips)
     for start in starts:
         # In the small images' pixels: copy_small -> ref_small.
         warp = (np.diag([g, g, 1]) @ np.vstack([start, [0, 0, 1]]) @ np.diag([1 / f, 1 / f, 1]))[:2].astype(np.float32)
@@ -209,6 +306,12 @@ def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips
             best = candidate
             if best.score > 0.95:  # the hypotheses are alternatives: a near-perfect one ends the search
                 break
+    if best is None:
+        # ECC can drift off an exact start where part of the copy is something else (a
+        # caption strip over a smooth picture): the exact frame hypotheses as they are.
+        exact = _rotated_hypotheses(copy, rw, rh) if partial else starts
+        judged = [v for v in (_judge(copy, ref, start, 0, "dense", original_size) for start in exact) if v is not None and v.relation == "same"]
+        best = max(judged, key=lambda v: v.score, default=None)
     return best
 
 
@@ -243,10 +346,11 @@ def _hypotheses(copy: CopyView, rw: int, rh: int, flips: tuple[bool, ...]) -> li
     return found
 
 
-def _partial_hypotheses(copy: CopyView, rw: int, rh: int) -> list[Start]:
-    """Starting points ECC needs for pictures without features: a crop keeping 70 % of each
-    side (half the area) at the nine places a re-poster crops from, and a rotation of 5° or
-    10° either way cropped to the largest upright box inside (as apps straighten)."""
+def _partial_hypotheses(copy: CopyView, rw: int, rh: int, flips: tuple[bool, ...]) -> list[Start]:
+    """Starting points ECC needs for pictures without features (or with only repeated
+    ones, like a brick wall): a crop keeping 70 % of each side (half the area) at the nine
+    places a re-poster crops from, as it is or mirrored, and the rotations apps straighten
+    or tilt by."""
     x0, y0, x1, y1 = copy.content_box
     aspect = (x1 - x0) / max(1, y1 - y0)
     side = 0.7 * min(rw, rh * aspect)
@@ -255,16 +359,25 @@ def _partial_hypotheses(copy: CopyView, rw: int, rh: int) -> list[Start]:
     for fy in (0.0, 0.5, 1.0):
         for fx in (0.0, 0.5, 1.0):
             left, top = fx * (rw - w), fy * (rh - h)
-            found.append(_box_start((x0, y0, x1, y1), (left, top, left + w, top + h), False))
-    centre_copy = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
-    centre_ref = np.array([rw / 2, rh / 2])
-    for degrees in (5.0, -5.0, 10.0, -10.0):
-        rad = np.radians(abs(degrees))
-        keep = 1.0 / (np.cos(rad) + np.sin(rad) * max(rw / rh, rh / rw))
-        scale = keep * rw / max(1, x1 - x0)
-        c, s_ = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
-        linear = scale * np.array([[c, -s_], [s_, c]])
-        found.append(np.hstack([linear, (centre_ref - linear @ centre_copy)[:, None]]))
+            found.extend(_box_start((x0, y0, x1, y1), (left, top, left + w, top + h), mirrored) for mirrored in flips)
+    return found + _rotated_hypotheses(copy, rw, rh)
+
+
+def _rotated_hypotheses(copy: CopyView, rw: int, rh: int) -> list[Start]:
+    """A rotation of 5° or 10° either way cropped to the largest upright box inside, for the
+    picture box and, when a strip was laid over the turned picture, the whole copy."""
+    ch, cw = copy.grey.shape
+    found = []
+    for x0, y0, x1, y1 in dict.fromkeys([copy.content_box, (0, 0, cw, ch)]):
+        centre_copy = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+        centre_ref = np.array([rw / 2, rh / 2])
+        for degrees in _ROTATIONS:
+            rad = np.radians(abs(degrees))
+            keep = 1.0 / (np.cos(rad) + np.sin(rad) * max(rw / rh, rh / rw))
+            scale = keep * rw / max(1, x1 - x0)
+            c, s_ = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+            linear = scale * np.array([[c, -s_], [s_, c]])
+            found.append(np.hstack([linear, (centre_ref - linear @ centre_copy)[:, None]]))
     return found
 
 
