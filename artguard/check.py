@@ -409,11 +409,18 @@ def _check_file(path: Path, data: bytes, catalog: Catalog | None, index: Catalog
     # Inverted lightness flips the hash bits: the complement finds an artist's dark variant.
     queries = np.vstack([queries, ~queries[:1]])
     result.match, result.watermark = _identify(catalog, index, sha, copy_values, facts, queries, copy, work)
+    if result.match is None and copy is not None and _flat(small):
+        notes.append("the picture is one flat colour: nothing in it can identify an original")
     if result.match is not None:
         result.fields = compare_fields(result.match.publication.fields, copy_values)
         result.field_values = field_values(result.match.publication.fields, copy_values)
         result.verdict = verdict(result.fields, result.match.publication, result.c2pa)
     return result
+
+
+def _flat(img: Any) -> bool:
+    """No detail to trace by (a blank canvas, a solid fill): under one grey level of spread."""
+    return float(np.asarray(img.convert("L"), dtype=np.float32).std()) < 1.0
 
 
 def _gif_facts(path: Path, data: bytes, decoded: imaging.Decoded, notes: list[str]) -> dict[str, Any]:

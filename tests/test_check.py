@@ -158,3 +158,16 @@ def test_check_json_has_the_documented_shape(published, tmp_path: Path, capsys) 
 
 def test_a_report_with_another_suffix_is_a_usage_error(tmp_path: Path) -> None:
     assert main(["check", str(tmp_path), "--report", str(tmp_path / "r.txt")]) == 2
+
+
+def test_a_flat_picture_is_never_claimed_and_says_why(tmp_path) -> None:
+    """A solid grey image has nothing to identify it by: no match, and a note saying so."""
+    from PIL import Image
+
+    from artguard.check import check_copy
+
+    path = tmp_path / "grey.jpg"
+    Image.new("RGB", (800, 400), (137, 137, 137)).save(path, quality=90)
+    result = check_copy(path)
+    assert result.match is None
+    assert "the picture is one flat colour: nothing in it can identify an original" in result.notes
