@@ -259,3 +259,24 @@ def test_smooth_wallpaper_copies_are_described_right(tmp_path: Path) -> None:
         assert result.match is not None and result.match.relation == "same", name
         words = result.to_json()["match"]["transform"]["words"]
         assert all(w in words for w in says) and not any(w in words for w in never), (name, words)
+
+
+def test_feature_search_gives_the_same_neighbours_whatever_ran_before() -> None:
+    """The local-feature index's randomised kd-trees must not depend on what the thread drew
+    from OpenCV's RNG before (other copies' RANSAC fits): the same catalog, the same answer."""
+    import cv2
+
+    from artguard.trace import reference
+    from artguard.trace.retrieve import FeatureIndex
+
+    blobs = {key: reference.complete(reference.make(textured(640, 480, seed=key))) for key in range(1, 25)}
+    query = reference.parse(blobs[3]).features.descriptors
+
+    def neighbours() -> list[tuple[int, ...]]:
+        matcher = FeatureIndex(blobs)._matcher
+        assert matcher is not None
+        return [tuple(m.trainIdx for m in pair) for pair in matcher.knnMatch(query, k=2)]
+
+    first = neighbours()
+    cv2.randu(np.empty((1000, 1000), np.float32), 0, 1)  # what other work draws in between
+    assert neighbours() == first

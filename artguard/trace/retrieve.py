@@ -42,6 +42,9 @@ class FeatureIndex:
             data = np.concatenate(rows).astype(np.float32)
             self._matcher = cv2.FlannBasedMatcher({"algorithm": 1, "trees": 4}, {"checks": 64})
             self._matcher.add([data])
+            # The randomised kd-trees draw from OpenCV's per-thread RNG, whose state depends on
+            # what that thread ran before: seeded, the same catalog gives the same candidates.
+            cv2.setRNGSeed(0x7ACE)
             self._matcher.train()
 
     def __len__(self) -> int:
