@@ -134,7 +134,7 @@ def whole_array_nearest(index: fingerprint.FingerprintIndex, queries: np.ndarray
     """The lookup as it was before issue 17 (whole-array passes, one thread): the baseline."""
     bits = index.distances(queries[0])
     for more in queries[1:]:
-        np.minimum(bits[:5], index.distances(more, 5), out=bits[:5])
+        np.minimum(bits[:fingerprint._SHAPES], index.distances(more, fingerprint._SHAPES), out=bits[:fingerprint._SHAPES])
     return bits.min(axis=0)
 
 
