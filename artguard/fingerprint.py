@@ -187,7 +187,7 @@ class FingerprintIndex:
     def nearest(self, query: np.ndarray, *, limit: int = 5, threshold: int = MATCH_THRESHOLD) -> list[Candidate]:
         """Entries within ``threshold`` bits of ``query`` (one hash, or (Q, 3) variants:
         the closest variant counts), closest first (at most ``limit``)."""
-        queries = query.reshape(-1, WORDS)
+        queries = _Queries(query.reshape(-1, WORDS))
         dist = np.empty(len(self.keys), dtype=np.uint8)
         spans = [(start, min(start + _SLICE, len(dist))) for start in range(0, len(dist), _SLICE)]
         fill = functools.partial(self._fill_nearest, queries, dist)
@@ -202,49 +202,48 @@ class FingerprintIndex:
         boxes = _ORDER[bits.argmin(axis=0)]
         return [Candidate(int(self.keys[i]), int(dist[i]), int(box)) for i, box in zip(hits, boxes)]
 
-    def _fill_nearest(self, queries: np.ndarray, out: np.ndarray, span: tuple[int, int]) -> None:
+    def _fill_nearest(self, queries: _Queries, out: np.ndarray, span: tuple[int, int]) -> None:
         """``out[span]``: each entry's smallest distance to any query, one stored row at a
         time with a running minimum, so the temporaries are one row of the slice (in cache)
         and no (rows x entries) array is ever made."""
         start, stop = span
         hashes = self.hashes[:, :, start:stop]
-        first, others = queries[0], [q for q in queries[1:] if not np.array_equal(q, ~queries[0])]
-        complement = len(others) < len(queries) - 1
         words = np.empty(stop - start, dtype=np.uint64)
         bits = np.empty(stop - start, dtype=np.uint8)
         more = np.empty_like(bits)
         best = np.full_like(bits, HASH_BITS)
-
-        def row_distance(query: np.ndarray, row: int) -> np.ndarray:
-            np.bitwise_count(np.bitwise_xor(hashes[0, row], query[0], out=words), out=bits)
-            for word in range(1, WORDS):
-                np.add(bits, np.bitwise_count(np.bitwise_xor(hashes[word, row], query[word], out=words), out=more), out=bits)
-            return bits
-
         for row in range(hashes.shape[1]):
-            np.minimum(best, row_distance(first, row), out=best)
+            np.minimum(best, _hamming(hashes[:, row], queries.first, out=(words, bits, more)), out=best)
             if row < _SHAPES:
-                if complement:
+                if queries.complement:
                     np.minimum(best, np.subtract(HASH_BITS, bits, out=more), out=best)
-                for query in others:
-                    np.minimum(best, row_distance(query, row), out=best)
+                for query in queries.others:
+                    np.minimum(best, _hamming(hashes[:, row], query, out=(words, bits, more)), out=best)
         out[start:stop] = best
 
     @staticmethod
-    def _row_distances(queries: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    def _row_distances(queries: _Queries, hashes: np.ndarray) -> np.ndarray:
         """(rows, n): the first query against every row, the others (mirrored, picture box,
-        complement) against the ``_SHAPES`` rows only; the closest query counts. The
-        complement of the first query needs no pass of its own: it differs from a hash in
-        exactly the bits the first query does not."""
-        bits = _hamming(hashes, queries[0])
+        complement) against the ``_SHAPES`` rows only; the closest query counts."""
+        bits = _hamming(hashes, queries.first)
         shapes = bits[:_SHAPES]
-        others = [q for q in queries[1:] if not np.array_equal(q, ~queries[0])]
-        if len(others) < len(queries) - 1:
+        if queries.complement:
             np.minimum(shapes, HASH_BITS - shapes, out=shapes)
-        if others:
-            variants = _hamming(hashes[:, None, :_SHAPES], np.array(others).T[:, :, None, None])
+        if queries.others:
+            variants = _hamming(hashes[:, None, :_SHAPES], np.array(queries.others).T[:, :, None, None])
             np.minimum(shapes, variants.min(axis=0), out=shapes)
         return bits
+
+
+class _Queries:
+    """A copy's query hashes as the lookup uses them. The complement of the first hash (an
+    artist's dark variant) needs no pass of its own: it differs from a stored hash in exactly
+    the bits the first does not, so its distance is ``HASH_BITS`` minus the first's."""
+
+    def __init__(self, queries: np.ndarray) -> None:
+        self.first = queries[0]
+        self.others = [q for q in queries[1:] if not np.array_equal(q, ~self.first)]
+        self.complement = len(self.others) < len(queries) - 1
 
 
 _SLICE = 32_768  # entries per slice: one row's XOR words (256 KB) stay in the 1 MB L2 cache
@@ -255,15 +254,20 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="fingerprint")
 
 
-def _hamming(hashes: np.ndarray, query: np.ndarray) -> np.ndarray:
+def _hamming(hashes: np.ndarray, query: np.ndarray, *, out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Bits that differ between ``query`` (WORDS along the first axis, broadcastable) and
-    every hash of ``hashes`` (WORDS along the first axis), as uint8."""
-    words = np.bitwise_xor(hashes[0], query[0])
-    bits = np.bitwise_count(words)
-    more = np.empty_like(bits)
+    every hash of ``hashes`` (WORDS along the first axis), as uint8. ``out``: (uint64 XOR
+    words, uint8 result, uint8 scratch) buffers of the result's shape, reused by the scan."""
+    if out is None:
+        words = np.bitwise_xor(hashes[0], query[0])
+        bits = np.bitwise_count(words)
+        more = np.empty_like(bits)
+    else:
+        words, bits, more = out
+        np.bitwise_count(np.bitwise_xor(hashes[0], query[0], out=words), out=bits)
     for word in range(1, WORDS):
         np.bitwise_xor(hashes[word], query[word], out=words)
-        bits += np.bitwise_count(words, out=more)
+        np.add(bits, np.bitwise_count(words, out=more), out=bits)
     return bits
 
 
