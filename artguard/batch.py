@@ -313,8 +313,7 @@ def _worker_init(task: _FileTask) -> None:
     global _worker_task
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     silence_libtiff()  # its messages would garble the parent's progress bar
-    memory.reuse_large_buffers()
-    memory.keep_pixel_blocks()  # for the worker's life: the batch's
+    memory.keep_freed_memory(True)  # for the worker's life: the batch's
     _worker_task = task
 
 
@@ -373,7 +372,6 @@ def run_batch(
     on disk is complete.
     """
     job.validate()
-    memory.reuse_large_buffers()
     cancel = cancel or threading.Event()
     ctx = ctx or _default_context()
     pairs = plan(job)
@@ -406,12 +404,12 @@ def run_batch(
     for folder in {dst.parent for _, dst in pairs}:
         for part in remove_stale_parts(folder):
             log.info("removed %s, left by an interrupted run", part)
-    kept = memory.keep_pixel_blocks()
+    memory.keep_freed_memory(True)
     try:
         with _sigterm_as_cancel(cancel) as received:
             _run_pairs(job, task, pairs, finished, cancel)
     finally:
-        memory.keep_pixel_blocks(kept)
+        memory.keep_freed_memory(False)
     summary.signal = received[0] if received else None
     summary.cancelled = cancel.is_set() and len(summary.results) < len(pairs)
     summary.elapsed = time.monotonic() - started
