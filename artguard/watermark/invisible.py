@@ -274,7 +274,8 @@ _EIGHT_BIT = {"L": 1, "LA": 1, "RGB": 3, "RGBA": 3, "RGBX": 3, "CMYK": 3}
 _SIXTEEN_BIT = ("I;16", "I;16L", "I;16B", "I;16N", "I")
 
 
-_STRIP_PIXELS = 1 << 24  # ~16 MP a strip: bounded temporaries whatever the image size
+_ONE_PASS_PIXELS = 1 << 24  # up to ~16 MP the whole image is one strip: fastest
+_STRIP_PIXELS = 1 << 22  # above that, ~4 MP strips: three 4 MP temporaries whatever the size
 
 
 def _apply(img: Image.Image, delta: np.ndarray, *, in_place: bool = False) -> Image.Image:
@@ -282,12 +283,13 @@ def _apply(img: Image.Image, delta: np.ndarray, *, in_place: bool = False) -> Im
 
     8-bit modes stay in Pillow's C loops with one-byte bands: the offset is carried as
     ``delta + 128`` in an "L" band upsampled once (one byte a pixel). Each horizontal strip
-    (the whole image up to ~16 MP) gets it in one ``ImageChops`` pass over all its bands,
-    the offset band repeated for the colour bands and a neutral 128 for alpha (or CMYK's
-    black), which that pass leaves as they are: ~40 % faster at 12 MP than band by band
-    (getchannel, add, putband each copy a band). Bigger images are changed strip by strip
-    where they are, so no full-size colour layer or second full-size image exists. Pixels
-    are the same as adding the offset to the whole image in one go.
+    gets it in one ``ImageChops`` pass over all its bands, the offset band repeated for the
+    colour bands and a neutral 128 for alpha (or CMYK's black), which that pass leaves as
+    they are: ~40 % faster at 12 MP than band by band (getchannel, add, putband each copy a
+    band). Up to ~16 MP the whole image is one strip; bigger images are changed in 4 MP
+    strips where they are, so no full-size colour layer or second full-size image exists
+    (196 MP: ~190 MB less at the peak than 16 MP strips). Pixels are the same as adding the
+    offset to the whole image in one go.
     """
     size = img.size
     if img.mode == "P":
@@ -305,7 +307,7 @@ def _apply(img: Image.Image, delta: np.ndarray, *, in_place: bool = False) -> Im
     chop, shift = (ImageChops.subtract, 128) if img.mode == "CMYK" else (ImageChops.add, -128)  # more ink is darker
     bands = len(img.getbands())
     width, height = size
-    rows = max(1, _STRIP_PIXELS // width)
+    rows = height if width * height <= _ONE_PASS_PIXELS else max(1, _STRIP_PIXELS // width)
     out = img if in_place or rows >= height else img.copy()  # one strip: chop makes a new image
     for top in range(0, height, rows):
         box = (0, top, width, min(height, top + rows))
