@@ -280,3 +280,21 @@ def test_feature_search_gives_the_same_neighbours_whatever_ran_before() -> None:
     first = neighbours()
     cv2.randu(np.empty((1000, 1000), np.float32), 0, 1)  # what other work draws in between
     assert neighbours() == first
+
+
+def test_an_enlarged_screenshot_is_measured_at_full_precision_and_its_mark_read(corpus: Path, tmp_path: Path) -> None:
+    """A 640 px photo shown 1.4x larger inside a page: the quick frame fit at 160 px said
+    "scaled to 138%" and, 2 % off, missed the invisible mark; the copy's own frame says
+    nothing about the scale when the picture sits in a canvas, so the fit is refined."""
+    photo = corpus / "jpg" / "gps" / "DSCN0010.jpg"
+    assert main(["embed", str(photo), "-o", str(tmp_path / "out"), "--preset", "site", "--creator", "Ana"]) == 0
+    site = tmp_path / "out" / "site" / "DSCN0010.webp"
+    with Image.open(site) as img:
+        picture = img.convert("RGB").resize((900, 675), Image.Resampling.LANCZOS)
+    page = Image.new("RGB", (1400, 1000), (240, 240, 240))
+    page.paste(picture, (250, 120))
+    page.save(tmp_path / "page.png")
+    doc = check_copy(tmp_path / "page.png", catalog=Catalog()).to_json()["match"]
+    assert doc["output"] == str(site.resolve())
+    assert abs(doc["transform"]["scale"] - 900 / 640) < 0.01 and "larger canvas" in doc["transform"]["words"]
+    assert doc["strength"] == "certain: your invisible mark"

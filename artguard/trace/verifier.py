@@ -104,10 +104,12 @@ def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, th
 
 
 def _clean(v: Verification) -> bool:
-    """The whole frame, unrotated and unstretched: a re-post the first hypothesis fitted
-    exactly, where refining would change no word (and cost ~20 ms)."""
+    """The whole frame, unrotated and unstretched, filling the copy: a re-post the first
+    hypothesis fitted exactly, where refining would change no word (and cost ~20 ms). A
+    picture inside a canvas (screenshot, border) is not: the copy's frame then does not fix
+    the scale, and the 160 px fit can be 2 % off, enough to miss the invisible mark."""
     t = v.transform
-    return t.shown >= 0.99 and abs(t.rotation) < 0.5 and abs(t.scale_x / t.scale_y - 1) < 0.01
+    return t.shown >= 0.99 and t.picture_share >= 0.99 and abs(t.rotation) < 0.5 and abs(t.scale_x / t.scale_y - 1) < 0.01
 
 
 def _align(copy: CopyView, ref: Reference, original_size: tuple[int, int], thorough: bool) -> tuple[Verification | None, bool]:
