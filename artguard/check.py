@@ -502,6 +502,10 @@ CANDIDATE_THRESHOLD = 72  # bits of 192: candidates only; alignment decides
 THOROUGH_DISTANCE = 60  # candidates this close get the thorough search (partial crops, dark variants)
 SETTLED_SCORE = 0.9  # a candidate verified this well ends the search, but for close rivals
 RIVAL_MARGIN = 12  # bits: rivals this near the settled candidate are verified too
+VOTES_VERIFIED = 3  # the best-voted publications are verified as they come
+VOTE_POOL = 10  # further down the vote list, a publication is verified only if it fits
+VOTES_FITTED = 2
+FITTING_INLIERS = 16  # twice what a fit needs: chance fits to unrelated pictures stay below
 
 
 def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: np.ndarray, work: Any, fmt: str) -> Match | None:
@@ -530,7 +534,7 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
     attempt(distances)
     votes: list[int] = []
     if not any(v is not None and v.relation == "same" for _, v in tried.values()):
-        votes = index.features.candidates(copy.features, copy.flipped_features)
+        votes = _nominated(index, copy)
         attempt(votes)
     verified = [(v, p) for p, v in tried.values() if v is not None]
     if not verified:
@@ -563,6 +567,23 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
     if best.relation == "same":
         _read_mark_aligned(match, best, copy, work)
     return match
+
+
+def _nominated(index: CatalogIndex, copy: trace.CopyView) -> list[int]:
+    """The publications with the most feature votes, then any further down the vote list
+    that the copy's features fit geometrically (as it is or mirrored). Pictures with many
+    generic details (foliage, brick, text) collect votes from every copy; a mirrored half
+    crop of a photo can rank below them while its own reference fits it with 50+ inliers."""
+    pool = index.features.candidates(copy.features, copy.flipped_features, limit=VOTE_POOL)
+    fitting = []
+    for pub_id in pool[VOTES_VERIFIED:]:
+        ref = index.reference(index.catalog.get(pub_id))
+        if ref is not None:
+            fits = [trace.fit(feats, ref.features) for feats in (copy.features, copy.flipped_features)]
+            inliers = max((f.inliers for f in fits if f is not None), default=0)
+            if inliers >= FITTING_INLIERS:
+                fitting.append((inliers, pub_id))
+    return pool[:VOTES_VERIFIED] + [pub_id for _, pub_id in sorted(fitting, reverse=True)[:VOTES_FITTED]]
 
 
 def _verify(index: CatalogIndex, copy: trace.CopyView, pub: Publication, *, thorough: bool = False) -> trace.Verification | None:

@@ -280,3 +280,30 @@ def test_feature_search_gives_the_same_neighbours_whatever_ran_before() -> None:
     first = neighbours()
     cv2.randu(np.empty((1000, 1000), np.float32), 0, 1)  # what other work draws in between
     assert neighbours() == first
+
+
+@pytest.mark.skipif(not shutil.which("rsvg-convert") or not Path("/usr/share/desktop-base").is_dir(),
+                    reason="desktop-base / librsvg2-bin not installed (scripts/setup.sh installs them)")
+def test_half_crops_of_hairline_and_starfield_art_are_found_where_they_sit(tmp_path: Path) -> None:
+    """A half-area crop (mirrored or not) of a gradient with hairlines or a few tiny stars:
+    too few features to fit, and ECC from the nine fixed crop starts drifted on the
+    gradient, so both went unmatched. The template search places the crop, the fit at the
+    reference's resolution makes the lines and stars agree."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for theme in ("lines", "spacefun"):
+        svg = sorted(Path(f"/usr/share/desktop-base/{theme}-theme/wallpaper").rglob("1920x1080.svg"))
+        if not svg:
+            pytest.skip(f"desktop-base {theme} theme absent")
+        subprocess.run(["rsvg-convert", "-w", "1920", "-h", "1080", "-o", str(src / f"{theme}.png"), str(svg[0])], check=True)
+    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Ana", "--no-c2pa"]) == 0
+    catalog = Catalog()
+    for theme in ("lines", "spacefun"):
+        output = tmp_path / "out" / "in" / f"{theme}.png"
+        for name, edit, mirrored in ((f"{theme}-half.jpg", pa.partial_half, False),
+                                     (f"{theme}-half-mirror.jpg", lambda i: pa.webp_q75(pa.mirror(pa.partial_half(i))), True)):
+            result = check_copy(_copy(output, edit, tmp_path / "found", name), catalog=catalog)
+            assert result.match is not None and result.match.relation == "same", name
+            assert result.match.publication.output.path == str(output.resolve())
+            words = result.to_json()["match"]["transform"]["words"]
+            assert words.startswith("shows 5") and ("mirrored" in words) == mirrored and "rotated" not in words, (name, words)
