@@ -307,3 +307,27 @@ def test_half_crops_of_hairline_and_starfield_art_are_found_where_they_sit(tmp_p
             assert result.match.publication.output.path == str(output.resolve())
             words = result.to_json()["match"]["transform"]["words"]
             assert words.startswith("shows 5") and ("mirrored" in words) == mirrored and "rotated" not in words, (name, words)
+
+
+@pytest.mark.skipif(not shutil.which("rsvg-convert") or not Path("/usr/share/desktop-base").is_dir(),
+                    reason="desktop-base / librsvg2-bin not installed (scripts/setup.sh installs them)")
+def test_screenshots_of_smooth_wallpapers_are_not_called_stretched(tmp_path: Path) -> None:
+    """A screenshot shows the picture at a quarter of the page: compared over the whole page,
+    the exact fit's blocks straddled the picture's edges and its hairlines fell below the
+    grid's resolution, so a bent fit won and the words said "stretched to 43% x 41%"."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for theme in ("emerald", "softwaves"):
+        svg = sorted(Path(f"/usr/share/desktop-base/{theme}-theme/wallpaper").rglob("1920x1080.svg"))
+        if not svg:
+            pytest.skip(f"desktop-base {theme} theme absent")
+        subprocess.run(["rsvg-convert", "-w", "1920", "-h", "1080", "-o", str(src / f"{theme}.png"), str(svg[0])], check=True)
+    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Ana", "--no-c2pa"]) == 0
+    catalog = Catalog()
+    for theme, edit in (("emerald", pa.screenshot), ("softwaves", lambda i: pa.screenshot(pa.webp_q75(i)))):
+        output = tmp_path / "out" / "in" / f"{theme}.png"
+        result = check_copy(_copy(output, edit, tmp_path / "found", f"{theme}.jpg"), catalog=catalog)
+        assert result.match is not None and result.match.relation == "same", theme
+        words = result.to_json()["match"]["transform"]["words"]
+        assert words.startswith("shows the whole original, scaled to 4") and "inside a larger canvas" in words, (theme, words)
+        assert not any(w in words for w in ("stretched", "rotated", "mirrored")), (theme, words)

@@ -33,6 +33,10 @@ MAX_PAINTED = 0.08  # share of inner blocks whose detail may differ (JPEG noise,
 # it must agree almost everywhere.
 DENSE_AGREE = 0.85
 DENSE_TONE = 0.9
+# ... or nearly so where the tone fit is near perfect: a smooth gradient re-encoded as WebP
+# bands, and its faintest blocks decorrelate though the picture is the same.
+DENSE_NEAR_AGREE = 0.8
+DENSE_NEAR_TONE = 0.98
 SMOOTH_TONE = 0.93  # no texture to compare: the tone fit alone must be near perfect
 DERIVATIVE_STRUCTURE = 0.45
 DERIVATIVE_INLIERS = 15
@@ -281,6 +285,8 @@ def classify(a: Agreement, inliers: int, *, dense: bool = False) -> Relation | N
     if a.textured_blocks >= _MIN_TEXTURED:
         if a.agree >= (DENSE_AGREE if dense else SAME_AGREE) and a.tone >= (DENSE_TONE if dense else SAME_TONE):
             return "same"
+        if dense and a.agree >= DENSE_NEAR_AGREE and a.tone >= DENSE_NEAR_TONE:
+            return "same"
     elif a.tone >= SMOOTH_TONE and (inliers >= align.MIN_INLIERS or a.textured_blocks == 0 or a.agree >= SAME_AGREE):
         return "same"
     if inliers >= DERIVATIVE_INLIERS and a.textured_blocks >= _MIN_TEXTURED and a.structure >= DERIVATIVE_STRUCTURE:
@@ -324,11 +330,13 @@ def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips
         exact = [*located, *_rotated_hypotheses(copy, rw, rh)] if partial else starts
         judged = [v for v in (_judge(copy, ref, start, 0, "dense", original_size) for start in exact) if v is not None and v.relation == "same"]
         best = max(judged, key=lambda v: v.score, default=None)
-    if best is None and located:
-        # Hairline lines and tiny stars only agree at the reference's own resolution.
+    if located and (best is None or best.score < _QUICK_SCORE):
+        # Hairline lines and tiny stars only agree at the reference's own resolution, and
+        # the small images' fit can bend (stretch) a crop of a smooth gradient.
         matrix = _Fine(copy, ref).fit(located[0])
         found = _judge(copy, ref, matrix, 0, "dense", original_size) if matrix is not None else None
-        best = found if found is not None and found.relation == "same" else None
+        if found is not None and found.relation == "same" and (best is None or found.score > best.score):
+            best = found
     return best
 
 
