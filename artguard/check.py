@@ -499,6 +499,7 @@ def _identify(catalog: Catalog, index: CatalogIndex, sha: str, values: dict[str,
 
 
 CANDIDATE_THRESHOLD = 72  # bits of 192: candidates only; alignment decides
+LAST_RESORT_THRESHOLD = 76  # bits: verified thoroughly when nothing nearer aligned
 THOROUGH_DISTANCE = 60  # candidates this close get the thorough search (partial crops, dark variants)
 SETTLED_SCORE = 0.9  # a candidate verified this well ends the search, but for close rivals
 RIVAL_MARGIN = 12  # bits: rivals this near the settled candidate are verified too
@@ -511,8 +512,9 @@ FITTING_INLIERS = 16  # twice what a fit needs: chance fits to unrelated picture
 def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: np.ndarray, work: Any, fmt: str) -> Match | None:
     """Hash candidates, then feature-vote candidates if none verifies; the best verified wins."""
     distances: dict[int, int] = {}
-    for hit in index.nearest(query, limit=6, threshold=CANDIDATE_THRESHOLD):
-        distances.setdefault(hit.key // 2, hit.distance)
+    beyond: dict[int, int] = {}  # just past the threshold: for the last, thorough search only
+    for hit in index.nearest(query, limit=6, threshold=LAST_RESORT_THRESHOLD):
+        (distances if hit.distance <= CANDIDATE_THRESHOLD else beyond).setdefault(hit.key // 2, hit.distance)
     tried: dict[int, tuple[Publication, trace.Verification | None]] = {}
 
     def settled_at() -> int | None:
@@ -538,14 +540,18 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
         attempt(votes)
     verified = [(v, p) for p, v in tried.values() if v is not None]
     if not verified:
-        # Nothing aligned: the nearest hash candidates and the best-voted ones get the
+        # Nothing aligned: the three nearest hash candidates (a caption strip over a smooth
+        # picture can push its own just past the threshold) and the best-voted ones get the
         # thorough search (partial crops, a recoloured dark variant) whatever their distance.
-        for pub_id in dict.fromkeys([*list(distances)[:3], *votes[:2]]):
-            pub = tried[pub_id][0]
+        nearest = [*distances, *(k for k in beyond if k not in distances)][:3]
+        for pub_id in dict.fromkeys([*nearest, *votes[:2]]):
+            pub = tried[pub_id][0] if pub_id in tried else catalog.get(pub_id)
             found = _verify(index, copy, pub, thorough=True)
             if found is not None:
                 verified.append((found, pub))
                 tried[pub_id] = (pub, found)
+                if pub_id in beyond:
+                    distances[pub_id] = beyond[pub_id]
     if not verified:
         return None
     best, pub = max(verified, key=lambda vp: (vp[0].relation == "same", vp[0].score))

@@ -91,7 +91,9 @@ def _compare(copy_grey: np.ndarray, ref_grey: np.ndarray, matrix: np.ndarray) ->
         ref = cv2.GaussianBlur(ref, (0, 0), 0.4 * shrink)
     warped = cv2.warpAffine(ref, ref_to_copy[:2], size, flags=cv2.INTER_LINEAR, borderValue=0)
     valid = cv2.warpAffine(np.ones_like(ref, dtype=np.uint8), ref_to_copy[:2], size, flags=cv2.INTER_NEAREST, borderValue=0)
-    valid = cv2.erode(valid, np.ones((3, 3), np.uint8)).astype(bool)
+    # Also in from the image's own edges: a crop to the footprint ends where the picture
+    # meets the page, and its first row or column mixes in the page.
+    valid = cv2.erode(valid, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
     copy = cv2.GaussianBlur(copy, (0, 0), 0.8)
     warped = cv2.GaussianBlur(warped, (0, 0), 0.8)
     covered = float(valid.mean())

@@ -33,10 +33,6 @@ MAX_PAINTED = 0.08  # share of inner blocks whose detail may differ (JPEG noise,
 # it must agree almost everywhere.
 DENSE_AGREE = 0.85
 DENSE_TONE = 0.9
-# ... or nearly so where the tone fit is near perfect: a smooth gradient re-encoded as WebP
-# bands, and its faintest blocks decorrelate though the picture is the same.
-DENSE_NEAR_AGREE = 0.8
-DENSE_NEAR_TONE = 0.98
 SMOOTH_TONE = 0.93  # no texture to compare: the tone fit alone must be near perfect
 DERIVATIVE_STRUCTURE = 0.45
 DERIVATIVE_INLIERS = 15
@@ -284,8 +280,6 @@ def classify(a: Agreement, inliers: int, *, dense: bool = False) -> Relation | N
         return None
     if a.textured_blocks >= _MIN_TEXTURED:
         if a.agree >= (DENSE_AGREE if dense else SAME_AGREE) and a.tone >= (DENSE_TONE if dense else SAME_TONE):
-            return "same"
-        if dense and a.agree >= DENSE_NEAR_AGREE and a.tone >= DENSE_NEAR_TONE:
             return "same"
     elif a.tone >= SMOOTH_TONE and (inliers >= align.MIN_INLIERS or a.textured_blocks == 0 or a.agree >= SAME_AGREE):
         return "same"
