@@ -332,4 +332,3 @@ def test_screenshots_of_smooth_wallpapers_are_not_called_stretched(tmp_path: Pat
         words = result.to_json()["match"]["transform"]["words"]
         assert words.startswith("shows the whole original, scaled to 4") and "inside a larger canvas" in words, (theme, words)
         assert not any(w in words for w in ("stretched", "rotated", "mirrored")), (theme, words)
-
