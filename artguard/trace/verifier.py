@@ -135,6 +135,12 @@ def _align(copy: CopyView, ref: Reference, original_size: tuple[int, int], thoro
     dense = _dense(copy, ref, original_size, flips=(True,)) if quick is None else quick
     if dense is not None and (best is None or _rank(dense) > _rank(best)):
         best = dense
+    if best is not None and best.method == "dense" and best.score < _QUICK_SCORE:
+        # A loose frame fit (a 2°-turned gradient fitted as 5°) is refined first: once
+        # exact it needs no partial-crop search, whose unturned placements could then win.
+        refined, _ = _refine(copy, ref, best, original_size)
+        if refined.score >= _QUICK_SCORE:
+            return refined, True
     if (best is None and thorough) or (best is not None and best.method == "dense" and best.score < _QUICK_SCORE):
         # Nothing, or only a loose frame fit (smooth art bends onto a wrong mirror or
         # scale): partial crops and rotations too, and the better agreement wins.
