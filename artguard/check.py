@@ -544,7 +544,7 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
         # picture can push its own just past the threshold) and the best-voted ones get the
         # thorough search (partial crops, a recoloured dark variant) whatever their distance.
         nearest = [*distances, *(k for k in beyond if k not in distances)][:3]
-        for pub_id in dict.fromkeys([*nearest, *votes[:2]]):
+        for pub_id in dict.fromkeys([*nearest, *votes[:VOTES_VERIFIED]]):
             pub = tried[pub_id][0] if pub_id in tried else catalog.get(pub_id)
             found = _verify(index, copy, pub, thorough=True)
             if found is not None:
