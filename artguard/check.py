@@ -499,16 +499,22 @@ def _identify(catalog: Catalog, index: CatalogIndex, sha: str, values: dict[str,
 
 
 CANDIDATE_THRESHOLD = 72  # bits of 192: candidates only; alignment decides
+LAST_RESORT_THRESHOLD = 76  # bits: verified thoroughly when nothing nearer aligned
 THOROUGH_DISTANCE = 60  # candidates this close get the thorough search (partial crops, dark variants)
 SETTLED_SCORE = 0.9  # a candidate verified this well ends the search, but for close rivals
 RIVAL_MARGIN = 12  # bits: rivals this near the settled candidate are verified too
+VOTES_VERIFIED = 3  # the best-voted publications are verified as they come
+VOTE_POOL = 10  # further down the vote list, a publication is verified only if it fits
+VOTES_FITTED = 2
+FITTING_INLIERS = 16  # twice what a fit needs: chance fits to unrelated pictures stay below
 
 
 def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: np.ndarray, work: Any, fmt: str) -> Match | None:
     """Hash candidates, then feature-vote candidates if none verifies; the best verified wins."""
     distances: dict[int, int] = {}
-    for hit in index.nearest(query, limit=6, threshold=CANDIDATE_THRESHOLD):
-        distances.setdefault(hit.key // 2, hit.distance)
+    beyond: dict[int, int] = {}  # just past the threshold: for the last, thorough search only
+    for hit in index.nearest(query, limit=6, threshold=LAST_RESORT_THRESHOLD):
+        (distances if hit.distance <= CANDIDATE_THRESHOLD else beyond).setdefault(hit.key // 2, hit.distance)
     tried: dict[int, tuple[Publication, trace.Verification | None]] = {}
 
     def settled_at() -> int | None:
@@ -530,18 +536,22 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
     attempt(distances)
     votes: list[int] = []
     if not any(v is not None and v.relation == "same" for _, v in tried.values()):
-        votes = index.features.candidates(copy.features, copy.flipped_features)
+        votes = _nominated(index, copy)
         attempt(votes)
     verified = [(v, p) for p, v in tried.values() if v is not None]
     if not verified:
-        # Nothing aligned: the nearest hash candidates and the best-voted ones get the
+        # Nothing aligned: the three nearest hash candidates (a caption strip over a smooth
+        # picture can push its own just past the threshold) and the best-voted ones get the
         # thorough search (partial crops, a recoloured dark variant) whatever their distance.
-        for pub_id in dict.fromkeys([*list(distances)[:3], *votes[:2]]):
-            pub = tried[pub_id][0]
+        nearest = [*distances, *(k for k in beyond if k not in distances)][:3]
+        for pub_id in dict.fromkeys([*nearest, *votes[:VOTES_VERIFIED]]):
+            pub = tried[pub_id][0] if pub_id in tried else catalog.get(pub_id)
             found = _verify(index, copy, pub, thorough=True)
             if found is not None:
                 verified.append((found, pub))
                 tried[pub_id] = (pub, found)
+                if pub_id in beyond:
+                    distances[pub_id] = beyond[pub_id]
     if not verified:
         return None
     best, pub = max(verified, key=lambda vp: (vp[0].relation == "same", vp[0].score))
@@ -563,6 +573,23 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
     if best.relation == "same":
         _read_mark_aligned(match, best, copy, work)
     return match
+
+
+def _nominated(index: CatalogIndex, copy: trace.CopyView) -> list[int]:
+    """The publications with the most feature votes, then any further down the vote list
+    that the copy's features fit geometrically (as it is or mirrored). Pictures with many
+    generic details (foliage, brick, text) collect votes from every copy; a mirrored half
+    crop of a photo can rank below them while its own reference fits it with 50+ inliers."""
+    pool = index.features.candidates(copy.features, copy.flipped_features, limit=VOTE_POOL)
+    fitting = []
+    for pub_id in pool[VOTES_VERIFIED:]:
+        ref = index.reference(index.catalog.get(pub_id))
+        if ref is not None:
+            fits = [trace.fit(feats, ref.features) for feats in (copy.features, copy.flipped_features)]
+            inliers = max((f.inliers for f in fits if f is not None), default=0)
+            if inliers >= FITTING_INLIERS:
+                fitting.append((inliers, pub_id))
+    return pool[:VOTES_VERIFIED] + [pub_id for _, pub_id in sorted(fitting, reverse=True)[:VOTES_FITTED]]
 
 
 def _verify(index: CatalogIndex, copy: trace.CopyView, pub: Publication, *, thorough: bool = False) -> trace.Verification | None:

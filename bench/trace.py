@@ -182,7 +182,10 @@ def run(work: Path, photos: int, edits: dict, themes: tuple[str, ...], save: Pat
         (catalogued if i % 2 == 0 else unrelated).append(dest)
     out = work / "published"
     start = time.perf_counter()
-    rc = cli(["embed", str(src), "-o", str(out), "--creator", "Bench Artist", "--copyright", "(c) Bench Artist", "--invisible"])
+    # One worker: publication ids then follow the file order, so two runs on the same inputs
+    # build the same catalog (and the same feature index) and print the same table.
+    rc = cli(["embed", str(src), "-o", str(out), "--creator", "Bench Artist", "--copyright", "(c) Bench Artist", "--invisible",
+              "--jobs", "1"])
     print(f"embed: {len(catalogued)} originals protected in {time.perf_counter() - start:.1f} s (rc {rc})", file=sys.stderr)
     catalog = Catalog()
     outputs = {Path(p.original.path).name: p for p in catalog.iter_all()}

@@ -298,3 +298,55 @@ def test_an_enlarged_screenshot_is_measured_at_full_precision_and_its_mark_read(
     assert doc["output"] == str(site.resolve())
     assert abs(doc["transform"]["scale"] - 900 / 640) < 0.01 and "larger canvas" in doc["transform"]["words"]
     assert doc["strength"] == "certain: your invisible mark"
+
+
+def _protected_wallpapers(tmp_path: Path, themes: tuple[str, ...]) -> dict[str, Path]:
+    """desktop-base wallpapers rendered at 1920 x 1080 (as bench/trace.py does) and
+    protected through ``artguard embed``: theme -> output file."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for theme in themes:
+        svg = sorted(Path(f"/usr/share/desktop-base/{theme}-theme/wallpaper").rglob("1920x1080.svg"))
+        if not svg:
+            pytest.skip(f"desktop-base {theme} theme absent")
+        subprocess.run(["rsvg-convert", "-w", "1920", "-h", "1080", "-o", str(src / f"{theme}.png"), str(svg[0])], check=True)
+    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Ana", "--no-c2pa"]) == 0
+    return {theme: tmp_path / "out" / "in" / f"{theme}.png" for theme in themes}
+
+
+@pytest.mark.skipif(not shutil.which("rsvg-convert") or not Path("/usr/share/desktop-base").is_dir(),
+                    reason="desktop-base / librsvg2-bin not installed (scripts/setup.sh installs them)")
+def test_half_crops_of_hairline_and_starfield_art_are_found_where_they_sit(tmp_path: Path) -> None:
+    """A half-area crop (mirrored or not) of a gradient with hairlines or a few tiny stars:
+    too few features to fit, and ECC from the nine fixed crop starts drifted on the
+    gradient, so both went unmatched. The template search places the crop, the fit at the
+    reference's resolution makes the lines and stars agree."""
+    outputs = _protected_wallpapers(tmp_path, ("lines", "spacefun"))
+    catalog = Catalog()
+    for theme, output in outputs.items():
+        for name, edit, mirrored in ((f"{theme}-half.jpg", pa.partial_half, False),
+                                     (f"{theme}-half-mirror.jpg", lambda i: pa.webp_q75(pa.mirror(pa.partial_half(i))), True)):
+            result = check_copy(_copy(output, edit, tmp_path / "found", name), catalog=catalog)
+            assert result.match is not None and result.match.relation == "same", name
+            assert result.match.publication.output.path == str(output.resolve())
+            words = result.to_json()["match"]["transform"]["words"]
+            assert words.startswith("shows 5") and ("mirrored" in words) == mirrored and "rotated" not in words, (name, words)
+
+
+@pytest.mark.skipif(not shutil.which("rsvg-convert") or not Path("/usr/share/desktop-base").is_dir(),
+                    reason="desktop-base / librsvg2-bin not installed (scripts/setup.sh installs them)")
+def test_screenshots_of_smooth_wallpapers_are_not_called_stretched(tmp_path: Path) -> None:
+    """A screenshot shows the picture at a quarter of the page: compared over the whole page,
+    the exact fit's blocks straddled the picture's edges and its hairlines fell below the
+    grid's resolution, so a bent fit won and the words said "stretched to 43% x 41%"; and
+    the first row of a crop to the picture mixed in the page ("rotated 3°" on hairlines)."""
+    outputs = _protected_wallpapers(tmp_path, ("emerald", "softwaves", "lines"))
+    catalog = Catalog()
+    of_webp = lambda i: pa.screenshot(pa.webp_q75(i))  # noqa: E731
+    for theme, edit in (("emerald", pa.screenshot), ("softwaves", of_webp), ("lines", of_webp)):
+        output = outputs[theme]
+        result = check_copy(_copy(output, edit, tmp_path / "found", f"{theme}.jpg"), catalog=catalog)
+        assert result.match is not None and result.match.relation == "same", theme
+        words = result.to_json()["match"]["transform"]["words"]
+        assert words.startswith("shows the whole original, scaled to 4") and "inside a larger canvas" in words, (theme, words)
+        assert not any(w in words for w in ("stretched", "rotated", "mirrored")), (theme, words)

@@ -14,7 +14,8 @@ Public surface:
 * ``align_to_original(work, verification, copy, original_size)``: the copy warped back
   onto the original's frame, where the invisible mark is read.
 * ``FeatureIndex``: candidate lookup by local features when global hashes miss
-  (screenshots, rotations, heavy crops).
+  (screenshots, rotations, heavy crops); ``fit(copy_features, ref_features)`` is the
+  geometric fit (inliers) that ranks further vote candidates.
 
 Names load on first use: publishing only makes reference blobs and must not pay for
 importing OpenCV and the verifier (~0.1-0.2 s per process).
@@ -26,6 +27,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from artguard.trace.align import fit
     from artguard.trace.reference import Reference
     from artguard.trace.reference import make as make_reference
     from artguard.trace.reference import parse as parse_reference
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
 # Name -> (submodule, name there).
 _HOME = {
     "FeatureIndex": ("retrieve", "FeatureIndex"),
+    "fit": ("align", "fit"),
     "Reference": ("reference", "Reference"),
     "make_reference": ("reference", "make"),
     "parse_reference": ("reference", "parse"),
@@ -60,6 +63,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "CopyView", "FeatureIndex", "Reference", "Transform", "Verification", "align_to_original",
+    "CopyView", "FeatureIndex", "Reference", "Transform", "Verification", "align_to_original", "fit",
     "make_reference", "parse_reference", "picture_inside", "verify",
 ]

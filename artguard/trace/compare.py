@@ -18,7 +18,7 @@ copy's frame and compared on a 16 x 16 grid of blocks:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -50,7 +50,33 @@ class Agreement:
 
 
 def compare(copy_grey: np.ndarray, ref_grey: np.ndarray, matrix: np.ndarray) -> Agreement:
-    """``matrix`` maps copy-grey pixels to reference pixels."""
+    """``matrix`` maps copy-grey pixels to reference pixels. Compared inside the bounding
+    box of where the reference lands in the copy: a picture that fills a quarter of a
+    screenshot is compared at the same resolution, and with the same block grid over the
+    picture, as one that fills the copy (on the whole page its hairlines fell below the
+    grid's resolution and its edges into inner blocks)."""
+    h, w = copy_grey.shape
+    x0, y0, x1, y1 = _footprint(matrix, ref_grey.shape, (w, h))
+    if (x1 - x0) * (y1 - y0) < 0.9 * w * h:
+        inside = _compare(copy_grey[y0:y1, x0:x1], ref_grey, matrix @ np.array([[1, 0, x0], [0, 1, y0], [0, 0, 1]], dtype=np.float64))
+        return replace(inside, covered=inside.covered * (x1 - x0) * (y1 - y0) / (w * h))
+    return _compare(copy_grey, ref_grey, matrix)
+
+
+def _footprint(matrix: np.ndarray, ref_shape: tuple[int, int], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """x0, y0, x1, y1: the copy's pixels the reference's frame covers (bounding box)."""
+    rh, rw = ref_shape
+    w, h = size
+    back = np.linalg.inv(np.vstack([matrix, [0, 0, 1]]))
+    corners = back @ np.array([[0, 0, 1], [rw, 0, 1], [rw, rh, 1], [0, rh, 1]], dtype=np.float64).T
+    x0, y0 = np.clip(np.floor(corners[:2].min(axis=1)), 0, (w, h)).astype(int)
+    x1, y1 = np.clip(np.ceil(corners[:2].max(axis=1)), 0, (w, h)).astype(int)
+    if x1 - x0 < 2 * _GRID or y1 - y0 < 2 * _GRID:
+        return 0, 0, w, h
+    return int(x0), int(y0), int(x1), int(y1)
+
+
+def _compare(copy_grey: np.ndarray, ref_grey: np.ndarray, matrix: np.ndarray) -> Agreement:
     h, w = copy_grey.shape
     f = min(1.0, _SIDE / max(h, w))
     # Sides a multiple of the grid, so blocks are equal and computed as one array.
@@ -65,7 +91,9 @@ def compare(copy_grey: np.ndarray, ref_grey: np.ndarray, matrix: np.ndarray) -> 
         ref = cv2.GaussianBlur(ref, (0, 0), 0.4 * shrink)
     warped = cv2.warpAffine(ref, ref_to_copy[:2], size, flags=cv2.INTER_LINEAR, borderValue=0)
     valid = cv2.warpAffine(np.ones_like(ref, dtype=np.uint8), ref_to_copy[:2], size, flags=cv2.INTER_NEAREST, borderValue=0)
-    valid = cv2.erode(valid, np.ones((3, 3), np.uint8)).astype(bool)
+    # Also in from the image's own edges: a crop to the footprint ends where the picture
+    # meets the page, and its first row or column mixes in the page.
+    valid = cv2.erode(valid, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
     copy = cv2.GaussianBlur(copy, (0, 0), 0.8)
     warped = cv2.GaussianBlur(warped, (0, 0), 0.8)
     covered = float(valid.mean())

@@ -109,7 +109,7 @@ def _position(cx: float, cy: float) -> str:
     vertical = "top" if cy < 0.42 else "bottom" if cy > 0.58 else ""
     if not horizontal and not vertical:
         return "centre"
-    return "-".join(p for p in (vertical, horizontal) if p) + (" part" if horizontal and vertical else " part")
+    return "-".join(p for p in (vertical, horizontal) if p) + " part"
 
 
 def _aspect_name(w: float, h: float, original_aspect: float) -> str:

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from artguard.trace import align, transform
+from artguard.trace import align, locate, transform
 from artguard.trace.compare import Agreement, compare
 from artguard.trace.reference import Features, Reference, detect, grey_array
 
@@ -107,9 +107,12 @@ def _clean(v: Verification) -> bool:
     """The whole frame, unrotated and unstretched, filling the copy: a re-post the first
     hypothesis fitted exactly, where refining would change no word (and cost ~20 ms). A
     picture inside a canvas (screenshot, border) is not: the copy's frame then does not fix
-    the scale, and the 160 px fit can be 2 % off, enough to miss the invisible mark."""
+    the scale, and the 160 px fit can be 2 % off, enough to miss the invisible mark. Only
+    with texture to pin it: on a smooth gradient with a few hairlines, a 2°-turned crop
+    also "agrees" as the whole frame slightly scaled."""
     t = v.transform
-    return t.shown >= 0.99 and t.picture_share >= 0.99 and abs(t.rotation) < 0.5 and abs(t.scale_x / t.scale_y - 1) < 0.01
+    return (t.shown >= 0.99 and t.picture_share >= 0.99 and abs(t.rotation) < 0.5
+            and abs(t.scale_x / t.scale_y - 1) < 0.01 and v.agreement.textured_blocks >= _MIN_TEXTURED)
 
 
 def _align(copy: CopyView, ref: Reference, original_size: tuple[int, int], thorough: bool) -> tuple[Verification | None, bool]:
@@ -137,6 +140,12 @@ def _align(copy: CopyView, ref: Reference, original_size: tuple[int, int], thoro
     dense = _dense(copy, ref, original_size, flips=(True,)) if quick is None else quick
     if dense is not None and (best is None or _rank(dense) > _rank(best)):
         best = dense
+    if best is not None and best.method == "dense" and best.score < _QUICK_SCORE:
+        # A loose frame fit (a 2°-turned gradient fitted as 5°) is refined first: once
+        # exact it needs no partial-crop search, whose unturned placements could then win.
+        refined, _ = _refine(copy, ref, best, original_size)
+        if refined.score >= _QUICK_SCORE:
+            return refined, True
     if (best is None and thorough) or (best is not None and best.method == "dense" and best.score < _QUICK_SCORE):
         # Nothing, or only a loose frame fit (smooth art bends onto a wrong mirror or
         # scale): partial crops and rotations too, and the better agreement wins.
@@ -148,48 +157,58 @@ def _align(copy: CopyView, ref: Reference, original_size: tuple[int, int], thoro
     return best, False
 
 
-def _refine(copy: CopyView, ref: Reference, v: Verification, original_size: tuple[int, int]) -> tuple[Verification, float]:
-    """A dense fit made on small blurred images, refined at the reference's own resolution,
-    with the copy's picture as the template (pixels outside the reference's frame left
-    out): on smooth art the small fit can be 1-4° or a few per cent off, which the words
-    would report as a rotation or a stretch. ECC also runs from the frame hypotheses (the
-    picture filling the reference, or its centred crop), and the best correlation wins: it
-    can settle in a turned optimum next to the exact one. Returns the fit and its
-    correlation."""
-    ch, cw = copy.grey.shape
-    rh, rw = ref.grey.shape
-    f = _REFINE_SIDE / max(ch, cw)
-    size = (max(8, round(cw * f)), max(8, round(ch * f)))
-    template = cv2.GaussianBlur(cv2.resize(copy.grey, size, interpolation=cv2.INTER_AREA), (0, 0), 0.7).astype(np.float32)
-    target = cv2.GaussianBlur(ref.grey, (0, 0), 0.7).astype(np.float32)
-    scale = np.diag([1 / f, 1 / f, 1.0])  # template pixels -> copy-grey pixels
-    x0, y0, x1, y1 = (round(c * f) for c in copy.content_box)
-    picture = np.zeros(template.shape, np.uint8)
-    inset = max(2, round(0.03 * min(x1 - x0, y1 - y0)))  # the picture box may take in a pixel or two of page
-    picture[y0 + inset:y1 - inset, x0 + inset:x1 - inset] = 1
+class _Fine:
+    """Dense alignment at the reference's own resolution, with the copy's picture as the
+    template (pixels outside the reference's frame left out): fits made on small blurred
+    images (or by the template search) can be 1-4° or a few pixels off, too much for
+    hairline art and tiny stars to agree, and the words would report a rotation or a
+    stretch."""
 
-    def in_template(matrix: np.ndarray) -> np.ndarray:
-        return (align.compose(matrix) @ scale)[:2].astype(np.float32)
+    def __init__(self, copy: CopyView, ref: Reference) -> None:
+        ch, cw = copy.grey.shape
+        f = _REFINE_SIDE / max(ch, cw)
+        self.size = (max(8, round(cw * f)), max(8, round(ch * f)))
+        self.template = cv2.GaussianBlur(cv2.resize(copy.grey, self.size, interpolation=cv2.INTER_AREA), (0, 0), 0.7).astype(np.float32)
+        self.target = cv2.GaussianBlur(ref.grey, (0, 0), 0.7).astype(np.float32)
+        self.scale = np.diag([1 / f, 1 / f, 1.0])  # template pixels -> copy-grey pixels
+        x0, y0, x1, y1 = (round(c * f) for c in copy.content_box)
+        self.picture = np.zeros(self.template.shape, np.uint8)
+        inset = max(2, round(0.03 * min(x1 - x0, y1 - y0)))  # the picture box may take in a pixel or two of page
+        self.picture[y0 + inset:y1 - inset, x0 + inset:x1 - inset] = 1
 
-    def correlation(matrix: np.ndarray) -> float:
-        warp = in_template(matrix)
-        warped = cv2.warpAffine(target, warp, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
-        inside = cv2.warpAffine(np.ones(target.shape, np.uint8), warp, size, flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP)
-        mask = picture & inside
-        return float(cv2.computeECC(template, warped, mask)) if mask.sum() >= 64 else -1.0
+    def _in_template(self, matrix: np.ndarray) -> np.ndarray:
+        return (align.compose(matrix) @ self.scale)[:2].astype(np.float32)
 
-    options = []
-    for start in [v.matrix, *_hypotheses(copy, rw, rh, (v.transform.mirrored,))]:
+    def correlation(self, matrix: np.ndarray) -> float:
+        warp = self._in_template(matrix)
+        warped = cv2.warpAffine(self.target, warp, self.size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
+        inside = cv2.warpAffine(np.ones(self.target.shape, np.uint8), warp, self.size, flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP)
+        mask = self.picture & inside
+        return float(cv2.computeECC(self.template, warped, mask)) if mask.sum() >= 64 else -1.0
+
+    def fit(self, start: np.ndarray) -> np.ndarray | None:
+        """ECC from ``start`` (copy-grey -> reference pixels); None when it fails or bends
+        into something no platform does."""
         try:  # compared where the copy shows its picture and the reference has pixels
-            _, warp = cv2.findTransformECCWithMask(template, target, picture, np.ones(target.shape, np.uint8), in_template(start),
-                                                   cv2.MOTION_AFFINE, (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 1e-5), 1)
+            _, warp = cv2.findTransformECCWithMask(self.template, self.target, self.picture, np.ones(self.target.shape, np.uint8),
+                                                   self._in_template(start), cv2.MOTION_AFFINE,
+                                                   (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 1e-5), 1)
         except cv2.error:
-            continue
-        refined = (align.compose(warp) @ np.linalg.inv(scale))[:2]
-        if align.plausible(refined, max_stretch=_DENSE_STRETCH):
-            options.append(refined)
-    ranked = sorted(((correlation(m), i, m) for i, m in enumerate(options)), key=lambda t: t[:2], reverse=True)
-    own = correlation(v.matrix)
+            return None
+        refined = (align.compose(warp) @ np.linalg.inv(self.scale))[:2]
+        return refined if align.plausible(refined, max_stretch=_DENSE_STRETCH) else None
+
+
+def _refine(copy: CopyView, ref: Reference, v: Verification, original_size: tuple[int, int]) -> tuple[Verification, float]:
+    """A loose fit refined at the reference's resolution (``_Fine``). ECC also runs from
+    the frame hypotheses (the picture filling the reference, or its centred crop), and the
+    best correlation wins: it can settle in a turned optimum next to the exact one.
+    Returns the fit and its correlation."""
+    rh, rw = ref.grey.shape
+    fine = _Fine(copy, ref)
+    options = [m for m in map(fine.fit, [v.matrix, *_hypotheses(copy, rw, rh, (v.transform.mirrored,))]) if m is not None]
+    ranked = sorted(((fine.correlation(m), i, m) for i, m in enumerate(options)), key=lambda t: t[:2], reverse=True)
+    own = fine.correlation(v.matrix)
     for ecc, _, matrix in ranked:
         if ecc <= own:
             break
@@ -290,7 +309,9 @@ def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips
     g = _DENSE_SIDE / max(rh, rw)
     ref_small = cv2.GaussianBlur(cv2.resize(ref.grey, (max(8, round(rw * g)), max(8, round(rh * g))), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
     best: Verification | None = None
-    starts = _partial_hypotheses(copy, rw, rh, flips) if partial else _hypotheses(copy, rw, rh, flips)
+    # Partial crops: where the template search places the copy first, then fixed starts.
+    located = locate.crop_starts(copy.grey, ref.grey, flips) if partial else []
+    starts = [*located, *_partial_hypotheses(copy, rw, rh, flips)] if partial else _hypotheses(copy, rw, rh, flips)
     for start in starts:
         # In the small images' pixels: copy_small -> ref_small.
         warp = (np.diag([g, g, 1]) @ np.vstack([start, [0, 0, 1]]) @ np.diag([1 / f, 1 / f, 1]))[:2].astype(np.float32)
@@ -311,9 +332,16 @@ def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips
     if best is None:
         # ECC can drift off an exact start where part of the copy is something else (a
         # caption strip over a smooth picture): the exact frame hypotheses as they are.
-        exact = _rotated_hypotheses(copy, rw, rh) if partial else starts
+        exact = [*located, *_rotated_hypotheses(copy, rw, rh)] if partial else starts
         judged = [v for v in (_judge(copy, ref, start, 0, "dense", original_size) for start in exact) if v is not None and v.relation == "same"]
         best = max(judged, key=lambda v: v.score, default=None)
+    if located and (best is None or best.score < _QUICK_SCORE):
+        # Hairline lines and tiny stars only agree at the reference's own resolution, and
+        # the small images' fit can bend (stretch) a crop of a smooth gradient.
+        matrix = _Fine(copy, ref).fit(located[0])
+        found = _judge(copy, ref, matrix, 0, "dense", original_size) if matrix is not None else None
+        if found is not None and found.relation == "same" and (best is None or found.score > best.score):
+            best = found
     return best
 
 
