@@ -101,7 +101,10 @@ def test_a_killed_worker_fails_no_batch(six_images: Path, tmp_path: Path) -> Non
     stdout, stderr = proc.communicate(timeout=300)
     assert b"Traceback" not in stderr and b"BrokenProcessPool" not in stderr
     doc = json.loads(stdout)
-    assert [f["status"] for f in doc["files"]].count("ok") == 6, doc  # the held files ran again in a new pool
+    # The held files ran again in a new pool; one the victim had finished (written and
+    # recorded) before it died is found up to date, which is true.
+    assert all(f["status"] == "ok" or f.get("note") == "up to date" for f in doc["files"]), doc
+    assert len(doc["files"]) == 6
     for entry in doc["files"]:
         with Image.open(entry["output"]) as img:
             img.load()
