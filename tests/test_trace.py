@@ -175,12 +175,7 @@ def test_bad_inputs_get_a_first_frame_or_a_reason(published, tmp_path: Path) -> 
 @pytest.mark.skipif(not shutil.which("rsvg-convert") or not Path("/usr/share/desktop-base").is_dir(),
                     reason="desktop-base / librsvg2-bin not installed (scripts/setup.sh installs them)")
 def test_real_wallpaper_art_square_screenshot_mirror_and_dark_variant(tmp_path: Path) -> None:
-    svg = sorted(Path("/usr/share/desktop-base/homeworld-theme/wallpaper").rglob("1920x1080.svg"))[0]
-    src = tmp_path / "in"
-    src.mkdir()
-    subprocess.run(["rsvg-convert", "-w", "1600", "-h", "900", "-o", str(src / "wall.png"), str(svg)], check=True)
-    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Ana", "--no-c2pa"]) == 0
-    output = tmp_path / "out" / "in" / "wall.png"
+    output = _protected_wallpapers(tmp_path, ("homeworld",), (1600, 900))["homeworld"]
     catalog = Catalog()
     for name, edit in (("square.jpg", pa.instagram_square), ("shot.jpg", pa.screenshot), ("mirror.jpg", pa.mirror)):
         result = check_copy(_copy(output, edit, tmp_path / "found", name), catalog=catalog)
@@ -240,14 +235,7 @@ def test_smooth_wallpaper_copies_are_described_right(tmp_path: Path) -> None:
     """On a smooth gradient with one small logo the dense fit used to bend: a mirror was
     described as "rotated 3°, not mirrored", a 5 % border as rotated, and a caption strip
     over a 5°-turned copy was missed. The words a takedown quotes must be the edit's."""
-    svg = Path("/usr/share/desktop-base/joy-theme/wallpaper/contents/images/1920x1080.svg")
-    if not svg.exists():
-        pytest.skip("desktop-base joy theme absent")
-    src = tmp_path / "in"
-    src.mkdir()
-    subprocess.run(["rsvg-convert", "-w", "1280", "-h", "720", "-o", str(src / "joy.png"), str(svg)], check=True)
-    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Ana", "--no-c2pa"]) == 0
-    output = tmp_path / "out" / "in" / "joy.png"
+    output = _protected_wallpapers(tmp_path, ("joy",), (1280, 720))["joy"]
     catalog = Catalog()
     cases = {
         "mirror.jpg": (pa.mirror, ("shows the whole original", "mirrored"), ("rotated",)),
@@ -300,16 +288,16 @@ def test_an_enlarged_screenshot_is_measured_at_full_precision_and_its_mark_read(
     assert doc["strength"] == "certain: your invisible mark"
 
 
-def _protected_wallpapers(tmp_path: Path, themes: tuple[str, ...]) -> dict[str, Path]:
-    """desktop-base wallpapers rendered at 1920 x 1080 (as bench/trace.py does) and
-    protected through ``artguard embed``: theme -> output file."""
+def _protected_wallpapers(tmp_path: Path, themes: tuple[str, ...], size: tuple[int, int] = (1920, 1080)) -> dict[str, Path]:
+    """desktop-base wallpapers rendered at ``size`` (1920 x 1080, as bench/trace.py does)
+    and protected through ``artguard embed``: theme -> output file."""
     src = tmp_path / "in"
     src.mkdir()
     for theme in themes:
         svg = sorted(Path(f"/usr/share/desktop-base/{theme}-theme/wallpaper").rglob("1920x1080.svg"))
         if not svg:
             pytest.skip(f"desktop-base {theme} theme absent")
-        subprocess.run(["rsvg-convert", "-w", "1920", "-h", "1080", "-o", str(src / f"{theme}.png"), str(svg[0])], check=True)
+        subprocess.run(["rsvg-convert", "-w", str(size[0]), "-h", str(size[1]), "-o", str(src / f"{theme}.png"), str(svg[0])], check=True)
     assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Ana", "--no-c2pa"]) == 0
     return {theme: tmp_path / "out" / "in" / f"{theme}.png" for theme in themes}
 
