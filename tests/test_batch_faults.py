@@ -85,6 +85,15 @@ def _wait_for_workers(proc: subprocess.Popen, timeout: float = 60) -> list[int]:
     pytest.fail("no worker process appeared")
 
 
+def _wait_for_first_output(proc: subprocess.Popen, out: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(out.rglob("*.jpg")):
+            return
+        time.sleep(0.01)
+    pytest.fail("the batch wrote nothing, or ended before a worker could be killed")
+
+
 @pytest.fixture
 def six_images(make_image, tmp_path: Path) -> Path:
     for n in range(6):
@@ -96,7 +105,7 @@ def test_a_killed_worker_fails_no_batch(six_images: Path, tmp_path: Path) -> Non
     out = tmp_path / "out"
     proc = _start_embed(six_images, out, "--invisible")
     victim = _wait_for_workers(proc)[0]
-    time.sleep(0.3)  # let it take a file
+    _wait_for_first_output(proc, out)  # mid-batch: files are still waiting, so the pool is alive
     os.kill(victim, signal.SIGKILL)
     stdout, stderr = proc.communicate(timeout=300)
     assert b"Traceback" not in stderr and b"BrokenProcessPool" not in stderr
