@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -338,3 +339,27 @@ def test_screenshots_of_smooth_wallpapers_are_not_called_stretched(tmp_path: Pat
         words = result.to_json()["match"]["transform"]["words"]
         assert words.startswith("shows the whole original, scaled to 4") and "inside a larger canvas" in words, (theme, words)
         assert not any(w in words for w in ("stretched", "rotated", "mirrored")), (theme, words)
+
+
+def test_a_busy_photo_is_not_fitted_into_a_sliver_of_another(corpus: Path) -> None:
+    """Twenty chance matches of a busy texture "agreed" inside a 30 px patch of an unrelated
+    photo (0.2 % of it, at 22x, turned 143°) and the crop was called its derivative."""
+    from artguard import imaging, trace
+    from artguard.trace import reference
+
+    def ref_of(img: Image.Image) -> trace.Reference:
+        return reference.parse(reference.complete(trace.make_reference(imaging.thumbnail(img, 512))))
+
+    def load(name: str) -> Image.Image:
+        return imaging.to_rgb(imaging.decode_reduced(corpus / "jpg" / name, 1024).image)
+
+    food, lighthouse = load("exif-org/fujifilm-dx10.jpg"), load("tests/28-hex_value.jpg")
+    w, h = food.size
+    crop = food.crop((w // 10, h // 10, w - w // 10, h - h // 10))
+    buf = io.BytesIO()
+    crop.save(buf, "JPEG", quality=75)
+    copy = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    view = trace.CopyView(copy, copy.size)
+    assert trace.verify(view, ref_of(lighthouse), lighthouse.size, thorough=True) is None
+    own = trace.verify(view, ref_of(food), food.size, thorough=True)
+    assert own is not None and own.relation == "same" and 0.6 < own.transform.shown < 0.7

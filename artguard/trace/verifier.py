@@ -44,6 +44,12 @@ _PRECISE_INLIERS = 25  # feature fits with fewer inliers can be 1-3° off on smo
 _REFINE_SIDE = 384  # the reference's long edge
 # On smooth pictures ECC can also "agree" with a stretched fit; platforms stretch by 10 %.
 _DENSE_STRETCH = 1.13
+# Re-posts show at least a good part of the picture (crops to about half the area, a 9:16
+# story of a landscape a third). A fit that lays the whole copy onto a sliver of the
+# original is chance: RANSAC's tolerance is in reference pixels, and in a 30 px patch any
+# twenty matches of a busy texture "agree" (an okonomiyaki photo fitted into a lighthouse
+# at 22x, 0.2 % of it, and was called a derivative).
+MIN_SHOWN = 0.15
 
 
 class CopyView:
@@ -270,12 +276,14 @@ def _rank(v: Verification) -> tuple[int, float]:
 
 def _judge(copy: CopyView, ref: Reference, matrix: np.ndarray, inliers: int, method: Literal["features", "dense"],
            original_size: tuple[int, int]) -> Verification | None:
+    shape = transform.from_matrix(matrix, (copy.grey.shape[1], copy.grey.shape[0]), copy.size,
+                                  (ref.grey.shape[1], ref.grey.shape[0]), original_size)
+    if shape.shown < MIN_SHOWN:
+        return None
     agreement = compare(copy.grey, ref.grey, matrix)
     relation = classify(agreement, inliers, dense=method == "dense")
     if relation is None:
         return None
-    shape = transform.from_matrix(matrix, (copy.grey.shape[1], copy.grey.shape[0]), copy.size,
-                                  (ref.grey.shape[1], ref.grey.shape[0]), original_size)
     return Verification(relation, agreement, inliers, method, shape, matrix, ref.grey.shape)
 
 
