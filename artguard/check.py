@@ -55,7 +55,7 @@ class Match:
     """The catalog record a copy was traced to, how strongly, and what the copy shows of it."""
 
     publication: Publication
-    method: str  # "sha256" | "xmp-id" | "c2pa" | "watermark" | "phash" | "features"
+    method: str  # "sha256" | "xmp-id" | "c2pa" | "watermark" | "phash" | "features" | "structure"
     distance: int | None  # perceptual distance in bits of 192 (None: no fingerprint)
     confidence: float
     against: str = "output"  # which recorded image matched: "output" or "original"
@@ -152,13 +152,20 @@ class CatalogIndex:
         blobs = catalog.fingerprints(ids.tolist())
         keys: list[int] = []
         rows: list[bytes] = []
+        structure_keys: list[int] = []
+        structures: list[np.ndarray] = []
         for pub_id in ids.tolist():
             out_blob, orig_blob = blobs.get(pub_id, (b"", b""))
             for which, blob in ((0, out_blob), (1, orig_blob)):
                 if _usable(blob) and (which == 0 or orig_blob != out_blob):
                     keys.append(pub_id * 2 + which)
                     rows.append(blob)
+                    structure = fingerprint.blob_structure(blob)
+                    if structure is not None:
+                        structure_keys.append(pub_id * 2 + which)
+                        structures.append(structure)
         self.index = fingerprint.FingerprintIndex(keys, rows)
+        self.structures = fingerprint.StructureIndex(structure_keys, structures)
         self._references: dict[int, trace.Reference | None] = {}
         # Called with (done, total) while features missing from the catalog are computed.
         self.feature_progress: Callable[[int, int], None] | None = None
@@ -506,6 +513,7 @@ RIVAL_MARGIN = 12  # bits: rivals this near the settled candidate are verified t
 VOTES_VERIFIED = 3  # the best-voted publications are verified as they come
 VOTE_POOL = 10  # further down the vote list, a publication is verified only if it fits
 VOTES_FITTED = 2
+RECOLOURED_CANDIDATES = 2
 FITTING_INLIERS = 16  # twice what a fit needs: chance fits to unrelated pictures stay below
 
 
@@ -516,6 +524,7 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
     for hit in index.nearest(query, limit=6, threshold=LAST_RESORT_THRESHOLD):
         (distances if hit.distance <= CANDIDATE_THRESHOLD else beyond).setdefault(hit.key // 2, hit.distance)
     tried: dict[int, tuple[Publication, trace.Verification | None]] = {}
+    method_of: dict[int, str] = {}
 
     def settled_at() -> int | None:
         """The hash distance of a candidate already verified well, if any."""
@@ -553,13 +562,24 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
                 if pub_id in beyond:
                     distances[pub_id] = beyond[pub_id]
     if not verified:
+        # Nothing aligned at all: an artist's recoloured variant keeps the edges of its
+        # composition, and only a close structure hash earns the edge-based alignment.
+        for hit in index.structures.nearest(fingerprint.structure_hash(work), limit=RECOLOURED_CANDIDATES):
+            pub_id = hit.key // 2
+            pub = tried[pub_id][0] if pub_id in tried else catalog.get(pub_id)
+            found = _verify(index, copy, pub, thorough=pub_id not in tried, recoloured=True)
+            if found is not None:
+                verified.append((found, pub))
+                tried[pub_id] = (pub, found)
+                method_of[pub_id] = "structure"
+    if not verified:
         return None
     best, pub = max(verified, key=lambda vp: (vp[0].relation == "same", vp[0].score))
     if best.relation == "same":
         best, pub, others = _right_export(catalog, index, copy, fmt, best, pub, tried)
     else:
         others = []
-    method = "phash" if pub.id in distances else "features"
+    method = method_of.get(pub.id) or ("phash" if pub.id in distances else "features")
     strength = STRENGTH[best.relation]
     evidence = _evidence(best)
     rivals = [(v, p) for v, p in verified if p.original.sha256 != pub.original.sha256]
@@ -592,11 +612,12 @@ def _nominated(index: CatalogIndex, copy: trace.CopyView) -> list[int]:
     return pool[:VOTES_VERIFIED] + [pub_id for _, pub_id in sorted(fitting, reverse=True)[:VOTES_FITTED]]
 
 
-def _verify(index: CatalogIndex, copy: trace.CopyView, pub: Publication, *, thorough: bool = False) -> trace.Verification | None:
+def _verify(index: CatalogIndex, copy: trace.CopyView, pub: Publication, *, thorough: bool = False,
+            recoloured: bool = False) -> trace.Verification | None:
     ref = index.reference(pub)
     if ref is None:
         return None
-    return trace.verify(copy, ref, (pub.output.width, pub.output.height), thorough=thorough)
+    return trace.verify(copy, ref, (pub.output.width, pub.output.height), thorough=thorough, recoloured=recoloured)
 
 
 FRAME_MARGIN = 0.03  # share of the copy's picture: picture-box and fit tolerance

@@ -39,6 +39,16 @@ low-contrast images. bench/check.py repeats the measurement through the whole ch
 Since issue 14 the blob (version 3) also holds the centred 1:1, 4:5, 9:16 and 16:9 crops,
 and ``query_hashes`` gives a copy's hash mirrored and of its picture box too: the checker
 uses hashes only to nominate candidates (artguard.trace verifies every claim).
+
+Version 4 adds one structure hash: the same long hash of the colour edge strength instead
+of the grey levels. An artist's recoloured variant (hue turned, lightness inverted, a
+palette swap) keeps its edges where it changes colours, while its grey levels can map to
+anything: an emerald wallpaper's dark variant was 82 bits from its original's grey hash
+(the complement too), but 16 from its structure hash. Measured on 9 wallpapers and 20
+corpus photos: dark variants 2-18 bits from their originals (generated flat-colour art
+18-38), unrelated pairs >= 58 (median 94). Noisy photo textures do not keep it (their
+edges are noise); their dark variants are found by the grey hash's complement. It is looked up only when nothing
+else verified, and its candidates only as recoloured derivatives.
 """
 
 from __future__ import annotations
@@ -55,7 +65,8 @@ from PIL import Image
 
 from artguard.imaging import to_rgb
 
-BLOB_VERSION = 3
+BLOB_VERSION = 4
+STRUCTURE_THRESHOLD = 44  # bits of 192
 CROP_STEPS = (0.025, 0.075)
 # (left, top, right, bottom) fractions cut off; the first box is the uncropped image.
 BOXES = np.array([(0.0, 0.0, 0.0, 0.0), *itertools.product(CROP_STEPS, repeat=4)], dtype=np.float64)
@@ -116,8 +127,22 @@ def compute(img: Image.Image) -> Fingerprint:
     coefficients = _dct(_cell_means(_grey(img), np.vstack([BOXES, aspect_boxes(*img.size)])))
     low = coefficients[0, :8, :8].ravel()
     phash = int(np.packbits(low > _median(low)).view(">u8")[0])
-    blob = bytes([BLOB_VERSION]) + _long_hashes(coefficients).astype(">u8").tobytes()
-    return Fingerprint(phash=phash, blob=blob)
+    hashes = np.vstack([_long_hashes(coefficients), structure_hash(img)])
+    return Fingerprint(phash=phash, blob=bytes([BLOB_VERSION]) + hashes.astype(">u8").tobytes())
+
+
+def structure_hash(img: Image.Image) -> np.ndarray:
+    """The 192-bit hash of where the picture changes colour, whatever the colours (3 uint64)."""
+    rgb = to_rgb(img)
+    if max(rgb.size) > _WORK_SIDE:
+        rgb = rgb.copy()
+        rgb.thumbnail((_WORK_SIDE, _WORK_SIDE), Image.Resampling.BOX)
+    a = np.asarray(rgb, dtype=np.float64)
+    if min(a.shape[:2]) < 3:
+        return np.zeros(WORDS, dtype=np.uint64)
+    across, down = a[1:-1, 2:] - a[1:-1, :-2], a[2:, 1:-1] - a[:-2, 1:-1]
+    edges = np.sqrt(across**2 + down**2).max(axis=2)
+    return _long_hashes(_dct(_cell_means(edges, BOXES[:1])))[0]
 
 
 def query_hash(img: Image.Image) -> np.ndarray:
@@ -147,12 +172,26 @@ def query_hashes(img: Image.Image, picture: tuple[int, int, int, int] | None = N
 def blob_hashes(blob: bytes) -> np.ndarray:
     """The (N_BOXES, 3) uint64 crop hashes in a stored blob, or a clear error for a foreign
     one. A version-2 blob (no aspect crops) has its whole-image hash in their place."""
-    if len(blob) == 1 + 8 * WORDS * _V2_BOXES and blob[:1] == b"\x02":
-        old = np.frombuffer(blob, dtype=">u8", offset=1).astype(np.uint64).reshape(_V2_BOXES, WORDS)
-        return np.vstack([old, np.repeat(old[:1], N_BOXES - _V2_BOXES, axis=0)])
-    if len(blob) != 1 + 8 * WORDS * N_BOXES or blob[0] != BLOB_VERSION:
+    rows = _blob_rows(blob)
+    if len(rows) == _V2_BOXES:
+        return np.vstack([rows, np.repeat(rows[:1], N_BOXES - _V2_BOXES, axis=0)])
+    return rows[:N_BOXES]
+
+
+def blob_structure(blob: bytes) -> np.ndarray | None:
+    """The structure hash of a version-4 blob; None for older records (made without it)."""
+    rows = _blob_rows(blob)
+    return rows[N_BOXES] if len(rows) > N_BOXES else None
+
+
+_BLOB_ROWS = {2: _V2_BOXES, 3: N_BOXES, 4: N_BOXES + 1}
+
+
+def _blob_rows(blob: bytes) -> np.ndarray:
+    rows = _BLOB_ROWS.get(blob[0]) if blob else None
+    if rows is None or len(blob) != 1 + 8 * WORDS * rows:
         raise ValueError(f"unknown fingerprint blob (version {blob[:1].hex() or 'none'}, {len(blob)} bytes)")
-    return np.frombuffer(blob, dtype=">u8", offset=1).astype(np.uint64).reshape(N_BOXES, WORDS)
+    return np.frombuffer(blob, dtype=">u8", offset=1).astype(np.uint64).reshape(rows, WORDS)
 
 
 class FingerprintIndex:
@@ -233,6 +272,22 @@ class FingerprintIndex:
             variants = _hamming(hashes[:, None, :_SHAPES], np.array(queries.others).T[:, :, None, None])
             np.minimum(shapes, variants.min(axis=0), out=shapes)
         return bits
+
+
+class StructureIndex:
+    """The catalog's structure hashes (version-4 blobs) for the recoloured-variant lookup:
+    one row an entry, one pass (~1 ms at 100 000 entries)."""
+
+    def __init__(self, keys: Sequence[int], hashes: Sequence[np.ndarray]) -> None:
+        self.keys = np.asarray(keys, dtype=np.int64)
+        stacked = np.stack(hashes) if len(hashes) else np.zeros((0, WORDS), dtype=np.uint64)
+        self.hashes = np.ascontiguousarray(stacked.T)
+
+    def nearest(self, query: np.ndarray, *, limit: int = 3, threshold: int = STRUCTURE_THRESHOLD) -> list[Candidate]:
+        dist = _hamming(self.hashes, query)
+        hits = np.flatnonzero(dist <= threshold)
+        hits = hits[np.argsort(dist[hits], kind="stable")][:limit]
+        return [Candidate(int(self.keys[i]), int(dist[i]), 0) for i in hits]
 
 
 class _Queries:

@@ -255,7 +255,7 @@ def report(results, truth, copies: Path, save: Path | None) -> None:
                 false_matches.append((name, got, relation, r.match.evidence))
             continue
         if edit == "dark variant":
-            darks.append((name, relation, got == expected if got else None))
+            darks.append((name, relation if got == expected else f"{relation} of {got}", r.match.method if r.match else None))
             continue
         row = by_edit[edit]
         failed = True
@@ -287,7 +287,7 @@ def report(results, truth, copies: Path, save: Path | None) -> None:
     print(f"{'all':26s} {total[0]:3d}/{n_all:<3d} {total[1]:5d} {total[2]:6d} {total[3]:7d} {total[4]:6d}   {100 * total[0] / n_all:5.1f} %")
     n_unrel = sum(1 for e, _ in truth.values() if e == "unrelated")
     print(f"\nunrelated copies: {n_unrel}; matched: {len(false_matches)} {false_matches[:3]}")
-    print(f"dark variants of catalogued art: {[(n, rel) for n, rel, _ in darks]} (goal: derivative or none, never same)")
+    print(f"dark variants of catalogued art (relation, found by): {darks} (goal: a derivative of their original, never same)")
 
 
 def anchors(truth, outputs, copies: Path) -> None:

@@ -12,7 +12,7 @@ from artguard import fingerprint
 from artguard.imaging import decode_reduced
 from artguard.trace.verifier import picture_box
 from tests import platform_attacks as pa
-from tests.images import textured
+from tests.images import art, textured
 
 
 def _reencode(img: Image.Image, fmt: str, **options) -> Image.Image:
@@ -131,7 +131,7 @@ def test_lookup_in_slices_equals_the_whole_catalog_at_once() -> None:
     queries[2] = stored[fingerprint._SLICE + 1, 0] ^ np.uint64(1)
     queries = np.vstack([queries, ~queries[:1]])
     stored[100, 0] = queries[3] ^ np.uint64(0b11)  # the complement query's match (a dark variant)
-    index = fingerprint.FingerprintIndex(range(entries), [bytes([fingerprint.BLOB_VERSION]) + s.astype(">u8").tobytes() for s in stored])
+    index = fingerprint.FingerprintIndex(range(entries), [bytes([3]) + s.astype(">u8").tobytes() for s in stored])  # version 3: crops only
     bits = np.bitwise_count(stored[:, None] ^ queries[None, :, None]).sum(axis=-1)  # (entries, Q, boxes)
     shapes = np.isin(np.arange(fingerprint.N_BOXES), fingerprint._ORDER[: fingerprint._SHAPES])
     bits[:, 1:, ~shapes] = 255  # variants are compared with the whole image and aspect crops only
@@ -142,3 +142,19 @@ def test_lookup_in_slices_equals_the_whole_catalog_at_once() -> None:
     assert [(c.distance, c.key) for c in got] == expected
     assert [(c.key, c.distance) for c in got[:3]] == [(fingerprint._SLICE + 1, 3), (100, 6), (entries - 5, 9)]
     assert all(c.box == int(best[c.key].argmin()) for c in got)
+
+
+def test_the_structure_hash_survives_a_recolour_and_older_blobs_have_none() -> None:
+    """Version 4 stores where the picture changes colour: a dark variant (hue turned,
+    lightness inverted) of flat-colour art lands near its original, unrelated art far.
+    (On a noisy photo texture the edges are noise too; its dark variants are found by the
+    complement of the grey hash.)"""
+    originals = [art(640, 480, seed=s) for s in range(6)]
+    blobs = [fingerprint.compute(o).blob for o in originals]
+    index = fingerprint.StructureIndex(range(6), [fingerprint.blob_structure(b) for b in blobs])
+    for seed, img in enumerate(originals):
+        hits = index.nearest(fingerprint.structure_hash(pa.repost_2048(pa.dark_variant(img))))
+        assert [h.key for h in hits] == [seed], (seed, hits)
+    v3 = bytes([3]) + blobs[0][1:-8 * fingerprint.WORDS]
+    assert fingerprint.blob_structure(v3) is None
+    assert (fingerprint.blob_hashes(v3) == fingerprint.blob_hashes(blobs[0])).all()

@@ -15,26 +15,7 @@ from artguard.catalog import Catalog
 from artguard.check import check_copy, check_many
 from artguard.cli import main
 from tests import platform_attacks as pa
-from tests.images import textured
-
-
-def art(width: int, height: int, seed: int) -> Image.Image:
-    """Flat-colour digital art: a gradient sky with shapes, few textures (hard for features)."""
-    rng = np.random.default_rng(seed)
-    y = np.linspace(0, 1, height)[:, None, None]
-    top, bottom = rng.uniform(40, 220, 3), rng.uniform(40, 220, 3)
-    sky = (top * (1 - y) + bottom * y) * np.ones((1, width, 1))
-    img = Image.fromarray(sky.astype(np.uint8), "RGB")
-    draw = ImageDraw.Draw(img)
-    for _ in range(14):
-        x0, y0 = rng.uniform(0, width), rng.uniform(0, height)
-        r = rng.uniform(0.03, 0.15) * width
-        colour = tuple(int(v) for v in rng.uniform(0, 255, 3))
-        if rng.random() < 0.5:
-            draw.ellipse((x0 - r, y0 - r, x0 + r, y0 + r), fill=colour)
-        else:
-            draw.polygon([(x0, y0 - r), (x0 + r, y0 + r), (x0 - r, y0 + 0.6 * r)], fill=colour)
-    return img
+from tests.images import art, textured
 
 
 def hexagons(width: int, height: int, side: int = 28) -> Image.Image:
@@ -363,3 +344,28 @@ def test_a_busy_photo_is_not_fitted_into_a_sliver_of_another(corpus: Path) -> No
     assert trace.verify(view, ref_of(lighthouse), lighthouse.size, thorough=True) is None
     own = trace.verify(view, ref_of(food), food.size, thorough=True)
     assert own is not None and own.relation == "same" and 0.6 < own.transform.shown < 0.7
+
+
+def test_dark_variants_whose_tones_map_no_single_way_are_derivatives(tmp_path: Path) -> None:
+    """Hue turned and lightness inverted, some shapes end lighter than their sky and others
+    darker: grey hashes, their complement and features all miss these. The structure hash
+    (edges, whatever their colours) nominates the original and the edge alignment confirms
+    it, as a derivative; a dark variant of art never published matches nothing."""
+    src = tmp_path / "in"
+    src.mkdir()
+    seeds = (1, 2, 4)
+    for seed in seeds:
+        art(1200, 900, seed=seed).save(src / f"art{seed}.png")
+    assert main(["embed", str(src), "-o", str(tmp_path / "out"), "--creator", "Ana Artist", "--no-c2pa"]) == 0
+    found = tmp_path / "found"
+    found.mkdir()
+    for seed in (*seeds, 9):
+        img = Image.open(tmp_path / "out" / "in" / f"art{seed}.png") if seed in seeds else art(1200, 900, seed=seed)
+        pa.repost_2048(pa.dark_variant(img.convert("RGB"))).save(found / f"dark{seed}.jpg", quality=90)
+    catalog = Catalog()
+    for seed in seeds:
+        doc = check_copy(found / f"dark{seed}.jpg", catalog=catalog).to_json()["match"]
+        assert Path(doc["output"]).name == f"art{seed}.png", (seed, doc)
+        assert doc["relation"] == "derivative" and doc["strength"] == "possible derivative: review by eye", (seed, doc)
+        assert doc["method"] == "structure" and "shows the whole original" in doc["transform"]["words"], (seed, doc)
+    assert check_copy(found / "dark9.jpg", catalog=catalog).match is None

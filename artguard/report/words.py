@@ -34,6 +34,8 @@ METHODS: dict[str, str] = {
     "c2pa": "the copy carries the signed Content Credentials of the published file",
     "watermark": "the copy carries the invisible watermark with this work's number",
     "phash": "the picture matches the published image visually (perceptual fingerprint)",
+    "features": "the picture's details match the published image's once aligned (local features)",
+    "structure": "the picture has the published image's composition in other colours (edge structure)",
 }
 
 CREDENTIALS: dict[str, tuple[str, str]] = {

@@ -55,6 +55,7 @@ METHODS = {
     "watermark": "invisible watermark",
     "phash": "same picture (hash + alignment)",
     "features": "same picture (local features + alignment)",
+    "structure": "same composition, other colours (edges + alignment)",
 }
 
 
