@@ -228,7 +228,7 @@ class FingerprintIndex:
         the closest variant counts), closest first (at most ``limit``)."""
         queries = _Queries(query.reshape(-1, WORDS))
         dist = np.empty(len(self.keys), dtype=np.uint8)
-        spans = [(start, min(start + _SLICE, len(dist))) for start in range(0, len(dist), _SLICE)]
+        spans = _spans(len(dist))
         fill = functools.partial(self._fill_nearest, queries, dist)
         if len(spans) > 1:
             list(_pool().map(fill, spans))
@@ -301,12 +301,24 @@ class _Queries:
         self.complement = len(self.others) < len(queries) - 1
 
 
-_SLICE = 32_768  # entries per slice: one row's XOR words (256 KB) stay in the 1 MB L2 cache
+_SLICE = 32_768  # entries per slice at most: one row's XOR words (256 KB) stay in the 1 MB L2 cache
+_THREADS = min(4, os.cpu_count() or 1)
+
+
+def _spans(entries: int) -> list[tuple[int, int]]:
+    """Equal slices, as many as a multiple of the threads: 100 000 entries in slices of
+    32 768 made three full ones and a sliver, so one thread did two while the other did one
+    (a third of the lookup spent waiting)."""
+    parts = -(-entries // _SLICE)
+    if parts > 1:
+        parts = -(-parts // _THREADS) * _THREADS
+    size = max(1, -(-entries // max(1, parts)))
+    return [(start, min(start + size, entries)) for start in range(0, entries, size)]
 
 
 @functools.cache
 def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1), thread_name_prefix="fingerprint")
+    return ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="fingerprint")
 
 
 def _hamming(hashes: np.ndarray, query: np.ndarray, *, out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
