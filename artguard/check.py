@@ -418,7 +418,11 @@ def _check_file(path: Path, data: bytes, catalog: Catalog | None, index: Catalog
     result.match, result.watermark = _identify(catalog, index, sha, copy_values, facts, queries, copy, work)
     if result.match is None and copy is not None and _flat(small):
         notes.append("the picture is one flat colour: nothing in it can identify an original")
-    if result.match is not None:
+    if result.match is not None and result.match.relation == "derivative":
+        # Another picture made from the composition (or the artist's own variant): it may
+        # never have carried the CMI, so no field is claimed removed.
+        result.verdict = "derivative"
+    elif result.match is not None:
         result.fields = compare_fields(result.match.publication.fields, copy_values)
         result.field_values = field_values(result.match.publication.fields, copy_values)
         result.verdict = verdict(result.fields, result.match.publication, result.c2pa)

@@ -150,7 +150,7 @@ def _print_text(result: CheckResult) -> None:
             change = f" (was {plain(seen.get('written'), 100)!r}, now {plain(seen.get('found'), 100)!r})" if state == "altered" else ""
             out(f"  {registry.label(name):<28} {words.FIELD_STATES.get(state, state)}{change}")
     out(f"  {'Content Credentials':<28} {words.CREDENTIALS.get(result.c2pa.get('state', 'absent'), ('absent',))[0]}")
-    if result.match is None and result.carried:
+    if (result.match is None or result.verdict == "derivative") and result.carried:
         for name, values in result.carried.items():
             value = "; ".join(registry.human_value(name, v) for v in values.values())
             out(f"  carries {registry.label(name)}: {plain(value, 100)}")

@@ -23,6 +23,8 @@ VERDICTS: dict[str, tuple[str, str]] = {
         "⚠ Credentials broken",
         "The rights information is intact, but the Content Credentials signature no longer matches the file.",
     ),
+    "derivative": ("◐ Derivative", "Shares the composition of a published image in other pixels: compare by eye. "
+                   "No rights information is claimed removed."),
     "unknown": ("? Unknown", "This copy could not be matched to anything you published."),
 }
 
@@ -32,6 +34,7 @@ _VERDICT_COLOURS = {  # (light background, dark background)
     "stripped": ("#fbd5d5", "#6b2020"),
     "altered": ("#fbd5d5", "#6b2020"),
     "credentials-broken": ("#fff0c2", "#5c4a12"),
+    "derivative": ("#e0e7ff", "#312e81"),
     "unknown": ("#e4e4e7", "#3f3f46"),
 }
 

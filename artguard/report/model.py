@@ -260,11 +260,12 @@ def _section(number: int, result: CheckResult, show: Show, catalog: Catalog | No
     section.credentials = _credentials(result)
     section.technical = _technical(result)
     match = result.match
-    if match is None:
+    if match is None or result.verdict == "derivative":
         section.carried = [
             (registry.label(name), safe("; ".join(dict.fromkeys(registry.human_value(name, v) for v in values.values()))))
             for name, values in result.carried.items()
         ]
+    if match is None:
         section.removed = "not known (no original to compare with)"
         section.pictures = pictures(result, None, None)
         return section
@@ -275,11 +276,11 @@ def _section(number: int, result: CheckResult, show: Show, catalog: Catalog | No
     transform = getattr(match, "transform", None)
     section.shows = describe_shown(result, pub, transform, getattr(match, "relation", None))
     section.fields = _fields(result)
-    section.credentials.expected = bool(pub.c2pa_label)
+    section.credentials.expected = bool(pub.c2pa_label) and result.verdict != "derivative"
     if section.credentials.expected and section.credentials.state == "absent":
         section.credentials.meaning = "The published file carried signed Content Credentials; this copy has none: they were removed."
     section.record = _record(pub, show, catalog)
-    section.removed = _removed(section)
+    section.removed = "not compared (a derivative may never have carried it)" if result.verdict == "derivative" else _removed(section)
     section.pictures = pictures(result, pub, transform)
     return section
 

@@ -22,7 +22,7 @@ from artguard.report.words import LEGAL_NOTE
 
 _NEW_SECTION_MM = 90  # start a copy's section on a new page when less than this is left
 _PICTURE_MM = 52
-_COLOURS = {"intact": (27, 127, 59), "stripped": (179, 38, 30), "unknown": (96, 96, 106)}
+_COLOURS = {"intact": (27, 127, 59), "stripped": (179, 38, 30), "derivative": (67, 56, 202), "unknown": (96, 96, 106)}
 _AMBER = (163, 90, 0)
 _MUTED = (90, 90, 96)
 

@@ -17,9 +17,12 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "stripped": ("Stripped", "All rights information written at publication was removed from the copy."),
     "altered": ("Altered", "Rights information in the copy differs from what was written at publication."),
     "credentials-broken": ("Credentials broken", "The copy's Content Credentials no longer verify."),
+    "derivative": ("Derivative", "The copy shares the composition of a published image, but its pixels differ (recoloured, "
+                   "painted over or composited). It may never have carried the rights information, so none is claimed "
+                   "removed: compare the two pictures by eye."),
     "unknown": ("No match", "This copy could not be traced to anything in the catalog."),
 }
-VERDICT_ORDER = ("stripped", "partially-stripped", "altered", "credentials-broken", "intact", "unknown")
+VERDICT_ORDER = ("stripped", "partially-stripped", "altered", "credentials-broken", "intact", "derivative", "unknown")
 
 FIELD_STATES: dict[str, str] = {
     "intact": "kept unchanged",
