@@ -53,9 +53,9 @@ METHODS = {
     "xmp-id": "XMP document id",
     "c2pa": "Content Credentials",
     "watermark": "invisible watermark",
-    "phash": "same picture (hash + alignment)",
-    "features": "same picture (local features + alignment)",
-    "structure": "same composition, other colours (edges + alignment)",
+    "phash": "picture (hash + alignment)",
+    "features": "picture (local features + alignment)",
+    "structure": "composition in other colours (edges + alignment)",
 }
 
 
