@@ -114,7 +114,7 @@ def test_dark_theme_and_verdict_colours(window, qtbot):
     assert not theme.is_dark()
     for verdict in theme.VERDICTS:
         label = theme.verdict_label(verdict)
-        assert label[0] in "✔⚠✖?" and len(label) > 3  # never colour alone
+        assert label[0] in "✔⚠✖?◐" and len(label) > 3  # never colour alone
 
 
 def test_shortcuts_and_about(window, qtbot):
