@@ -528,7 +528,6 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
     for hit in index.nearest(query, limit=6, threshold=LAST_RESORT_THRESHOLD):
         (distances if hit.distance <= CANDIDATE_THRESHOLD else beyond).setdefault(hit.key // 2, hit.distance)
     tried: dict[int, tuple[Publication, trace.Verification | None]] = {}
-    method_of: dict[int, str] = {}
 
     def settled_at() -> int | None:
         """The hash distance of a candidate already verified well, if any."""
@@ -560,22 +559,24 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
         for pub_id in dict.fromkeys([*nearest, *votes[:VOTES_VERIFIED]]):
             pub = tried[pub_id][0] if pub_id in tried else catalog.get(pub_id)
             found = _verify(index, copy, pub, thorough=True)
+            tried[pub_id] = (pub, found)
             if found is not None:
                 verified.append((found, pub))
-                tried[pub_id] = (pub, found)
                 if pub_id in beyond:
                     distances[pub_id] = beyond[pub_id]
-    if not verified:
+    by_structure = not verified
+    if by_structure:
         # Nothing aligned at all: an artist's recoloured variant keeps the edges of its
         # composition, and only a close structure hash earns the edge-based alignment.
+        # Candidates verify found nothing in go straight to it (verify would repeat itself).
         for hit in index.structures.nearest(fingerprint.structure_hash(work), limit=RECOLOURED_CANDIDATES):
             pub_id = hit.key // 2
             pub = tried[pub_id][0] if pub_id in tried else catalog.get(pub_id)
-            found = _verify(index, copy, pub, thorough=pub_id not in tried, recoloured=True)
+            found = None if pub_id in tried else _verify(index, copy, pub, thorough=True)
+            found = found or _verify(index, copy, pub, recoloured=True)
+            tried[pub_id] = (pub, found)
             if found is not None:
                 verified.append((found, pub))
-                tried[pub_id] = (pub, found)
-                method_of[pub_id] = "structure"
     if not verified:
         return None
     best, pub = max(verified, key=lambda vp: (vp[0].relation == "same", vp[0].score))
@@ -583,7 +584,7 @@ def _trace(catalog: Catalog, index: CatalogIndex, copy: trace.CopyView, query: n
         best, pub, others = _right_export(catalog, index, copy, fmt, best, pub, tried)
     else:
         others = []
-    method = method_of.get(pub.id) or ("phash" if pub.id in distances else "features")
+    method = "structure" if by_structure else "phash" if pub.id in distances else "features"
     strength = STRENGTH[best.relation]
     evidence = _evidence(best)
     rivals = [(v, p) for v, p in verified if p.original.sha256 != pub.original.sha256]
@@ -618,10 +619,13 @@ def _nominated(index: CatalogIndex, copy: trace.CopyView) -> list[int]:
 
 def _verify(index: CatalogIndex, copy: trace.CopyView, pub: Publication, *, thorough: bool = False,
             recoloured: bool = False) -> trace.Verification | None:
+    """``trace.verify`` against the publication's reference; ``recoloured``: only its
+    edge alignment (``trace.verify_recoloured``)."""
     ref = index.reference(pub)
     if ref is None:
         return None
-    return trace.verify(copy, ref, (pub.output.width, pub.output.height), thorough=thorough, recoloured=recoloured)
+    size = (pub.output.width, pub.output.height)
+    return trace.verify_recoloured(copy, ref, size) if recoloured else trace.verify(copy, ref, size, thorough=thorough)
 
 
 FRAME_MARGIN = 0.03  # share of the copy's picture: picture-box and fit tolerance

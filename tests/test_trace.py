@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from artguard import imaging, trace
 from artguard.catalog import Catalog
 from artguard.check import check_copy, check_many
 from artguard.cli import main
+from artguard.trace import reference
 from tests import platform_attacks as pa
 from tests.images import art, textured
 
@@ -236,7 +238,6 @@ def test_feature_search_gives_the_same_neighbours_whatever_ran_before() -> None:
     from OpenCV's RNG before (other copies' RANSAC fits): the same catalog, the same answer."""
     import cv2
 
-    from artguard.trace import reference
     from artguard.trace.retrieve import FeatureIndex
 
     blobs = {key: reference.complete(reference.make(textured(640, 480, seed=key))) for key in range(1, 25)}
@@ -325,8 +326,6 @@ def test_screenshots_of_smooth_wallpapers_are_not_called_stretched(tmp_path: Pat
 def test_a_busy_photo_is_not_fitted_into_a_sliver_of_another(corpus: Path) -> None:
     """Twenty chance matches of a busy texture "agreed" inside a 30 px patch of an unrelated
     photo (0.2 % of it, at 22x, turned 143°) and the crop was called its derivative."""
-    from artguard import imaging, trace
-    from artguard.trace import reference
 
     def ref_of(img: Image.Image) -> trace.Reference:
         return reference.parse(reference.complete(trace.make_reference(imaging.thumbnail(img, 512))))

@@ -9,6 +9,8 @@ Public surface:
 * ``verify(copy, ref, original_size) -> Verification | None``: geometric fit + aligned
   pixel comparison; ``Verification.relation`` is "same" or "derivative" and
   ``Verification.transform`` says what the copy shows, in numbers and words.
+* ``verify_recoloured(copy, ref, original_size)``: for a candidate ``verify`` found nothing
+  in and whose structure hash is close: a derivative in other colours, aligned by edges.
 * ``picture_inside(verification, copy)``: share of the copy's picture inside the
   reference's frame (a copy showing more than an export was not made from it).
 * ``align_to_original(work, verification, copy, original_size)``: the copy warped back
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
         align_to_original,
         picture_inside,
         verify,
+        verify_recoloured,
     )
 
 # Name -> (submodule, name there).
@@ -49,7 +52,7 @@ _HOME = {
     "make_reference": ("reference", "make"),
     "parse_reference": ("reference", "parse"),
     "Transform": ("transform", "Transform"),
-    **{name: ("verifier", name) for name in ("CopyView", "Verification", "align_to_original", "picture_inside", "verify")},
+    **{name: ("verifier", name) for name in ("CopyView", "Verification", "align_to_original", "picture_inside", "verify", "verify_recoloured")},
 }
 
 

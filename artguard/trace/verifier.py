@@ -50,7 +50,7 @@ _DENSE_STRETCH = 1.13
 # twenty matches of a busy texture "agree" (an okonomiyaki photo fitted into a lighthouse
 # at 22x, 0.2 % of it, and was called a derivative).
 MIN_SHOWN = 0.15
-# A recoloured variant aligned by its edges (``_recoloured``): the edge maps' correlation
+# A recoloured variant aligned by its edges (``verify_recoloured``): the edge maps' correlation
 # and the share of textured blocks whose edges agree. An emerald wallpaper's dark variant:
 # 0.83 and 0.82; the nearest unrelated wallpaper 0.41 and 0.25 (bench/trace.py).
 RECOLOURED_EDGES = 0.7
@@ -99,8 +99,7 @@ class Verification:
         return self.agreement.score
 
 
-def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, thorough: bool = True,
-           recoloured: bool = False) -> Verification | None:
+def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, thorough: bool = True) -> Verification | None:
     """Same picture, derivative, or None (no match).
 
     The cheap dense check of the unmirrored hypotheses runs first: most re-posts are the
@@ -108,12 +107,8 @@ def verify(copy: CopyView, ref: Reference, original_size: tuple[int, int], *, th
     the copy's SIFT run (the largest cost of a check). ``thorough``: when nothing else
     aligns, also try partial crops densely and look for a lightness-inverted variant (more
     ECC runs and one more SIFT run: worth it for close candidates only). A fit with little
-    evidence behind it (dense, or few inliers) is refined before it is described.
-    ``recoloured``: the candidate's structure hash is close (the catalog's recoloured-variant
-    lookup), so when nothing else aligns its edges are aligned too (``_recoloured``)."""
+    evidence behind it (dense, or few inliers) is refined before it is described."""
     found, refined = _align(copy, ref, original_size, thorough)
-    if found is None and recoloured:
-        return _recoloured(copy, ref, original_size)
     if found is not None and not refined and found.relation == "same" and found.inliers < _PRECISE_INLIERS and not _clean(found):
         return _refine(copy, ref, found, original_size)[0]
     return found
@@ -248,7 +243,7 @@ def _dark_variant(copy: CopyView, ref: Reference, original_size: tuple[int, int]
     return dataclasses.replace(back, relation="derivative") if back is not None else None
 
 
-def _recoloured(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Verification | None:
+def verify_recoloured(copy: CopyView, ref: Reference, original_size: tuple[int, int]) -> Verification | None:
     """A derivative in other colours whose lightness maps to the original's no single way
     (a dark variant where some shapes turned lighter than their ground and others darker):
     grey levels and their inverse both fail, features too, but edge strength is the same.
@@ -258,20 +253,11 @@ def _recoloured(copy: CopyView, ref: Reference, original_size: tuple[int, int]) 
     copy_edges, f = _edge_map(copy.grey)
     ref_edges, g = _edge_map(ref.grey)
     rh, rw = ref.grey.shape
-    best: tuple[float, np.ndarray] | None = None
-    for start in _hypotheses(copy, rw, rh, (False, True)):
-        warp = (np.diag([g, g, 1]) @ np.vstack([start, [0, 0, 1]]) @ np.diag([1 / f, 1 / f, 1]))[:2].astype(np.float32)
-        try:
-            ecc, warp = cv2.findTransformECC(ref_edges, copy_edges, _invert(warp), cv2.MOTION_AFFINE,
-                                             (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-4), None, 3)
-        except cv2.error:
-            continue
-        matrix = (np.diag([1 / g, 1 / g, 1]) @ np.linalg.inv(np.vstack([warp, [0, 0, 1]])) @ np.diag([f, f, 1]))[:2]
-        if align.plausible(matrix, max_stretch=_DENSE_STRETCH) and (best is None or ecc > best[0]):
-            best = (ecc, matrix)
-    if best is None or best[0] < RECOLOURED_EDGES:
+    fits = [fit for fit in (_ecc(ref_edges, g, copy_edges, f, start) for start in _hypotheses(copy, rw, rh, (False, True)))
+            if fit is not None]
+    ecc, matrix = max(fits, key=lambda fit: fit[0], default=(0.0, None))
+    if matrix is None or ecc < RECOLOURED_EDGES:
         return None
-    matrix = best[1]
     shape = _shape(copy, ref, matrix, original_size)
     agreement = compare(copy.grey, ref.grey, matrix)
     if shape.shown < MIN_SHOWN or agreement.textured_blocks < _MIN_TEXTURED or agreement.structure < RECOLOURED_STRUCTURE:
@@ -282,11 +268,32 @@ def _recoloured(copy: CopyView, ref: Reference, original_size: tuple[int, int]) 
 def _edge_map(grey: np.ndarray) -> tuple[np.ndarray, float]:
     """Edge strength at ``_DENSE_SIDE`` (sign-free: a shape lighter or darker than its
     ground alike), and the scale from ``grey`` to it."""
-    h, w = grey.shape
-    f = _DENSE_SIDE / max(h, w)
-    small = cv2.GaussianBlur(cv2.resize(grey, (max(8, round(w * f)), max(8, round(h * f))), interpolation=cv2.INTER_AREA).astype(np.float32), (0, 0), 1.0)
+    small, f = _small(grey)
     edges = cv2.magnitude(cv2.Sobel(small, cv2.CV_32F, 1, 0), cv2.Sobel(small, cv2.CV_32F, 0, 1))
     return cv2.GaussianBlur(edges, (0, 0), 1.5), f
+
+
+def _small(grey: np.ndarray) -> tuple[np.ndarray, float]:
+    """``grey`` at ``_DENSE_SIDE``, blurred, as ECC takes it (float32), and the scale to it."""
+    h, w = grey.shape
+    f = _DENSE_SIDE / max(h, w)
+    small = cv2.GaussianBlur(cv2.resize(grey, (max(8, round(w * f)), max(8, round(h * f))), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
+    return small.astype(np.float32), f
+
+
+def _ecc(template: np.ndarray, g: float, image: np.ndarray, f: float, start: Start) -> tuple[float, np.ndarray] | None:
+    """ECC from ``start`` (copy-grey -> reference pixels) between the reference's
+    ``template`` (at scale ``g``) and the copy's ``image`` (at scale ``f``): the correlation
+    and the fitted copy-grey -> reference map, or None when ECC fails or the fit bends into
+    something no platform does."""
+    warp = (np.diag([g, g, 1]) @ np.vstack([start, [0, 0, 1]]) @ np.diag([1 / f, 1 / f, 1]))[:2].astype(np.float32)
+    try:
+        ecc, warp = cv2.findTransformECC(template, image, _invert(warp), cv2.MOTION_AFFINE,
+                                         (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-4), None, 3)
+    except cv2.error:
+        return None
+    matrix = (np.diag([1 / g, 1 / g, 1]) @ np.linalg.inv(np.vstack([warp, [0, 0, 1]])) @ np.diag([f, f, 1]))[:2]
+    return (float(ecc), matrix) if align.plausible(matrix, max_stretch=_DENSE_STRETCH) else None
 
 
 def picture_inside(v: Verification, copy: CopyView) -> float:
@@ -365,29 +372,18 @@ def classify(a: Agreement, inliers: int, *, dense: bool = False) -> Relation | N
 def _dense(copy: CopyView, ref: Reference, original_size: tuple[int, int], flips: tuple[bool, ...],
            partial: bool = False) -> Verification | None:
     """ECC refinement of 'fills the frame' hypotheses, for pictures without features."""
-    ch, cw = copy.grey.shape
     rh, rw = ref.grey.shape
-    f = _DENSE_SIDE / max(ch, cw)
-    small = cv2.GaussianBlur(cv2.resize(copy.grey, (max(8, round(cw * f)), max(8, round(ch * f))), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
-    g = _DENSE_SIDE / max(rh, rw)
-    ref_small = cv2.GaussianBlur(cv2.resize(ref.grey, (max(8, round(rw * g)), max(8, round(rh * g))), interpolation=cv2.INTER_AREA), (0, 0), 1.0)
+    small, f = _small(copy.grey)
+    ref_small, g = _small(ref.grey)
     best: Verification | None = None
     # Partial crops: where the template search places the copy first, then fixed starts.
     located = locate.crop_starts(copy.grey, ref.grey, flips) if partial else []
     starts = [*located, *_partial_hypotheses(copy, rw, rh, flips)] if partial else _hypotheses(copy, rw, rh, flips)
     for start in starts:
-        # In the small images' pixels: copy_small -> ref_small.
-        warp = (np.diag([g, g, 1]) @ np.vstack([start, [0, 0, 1]]) @ np.diag([1 / f, 1 / f, 1]))[:2].astype(np.float32)
-        try:
-            _, warp = cv2.findTransformECC(ref_small.astype(np.float32), small.astype(np.float32), _invert(warp), cv2.MOTION_AFFINE,
-                                           (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 60, 1e-4), None, 3)
-        except cv2.error:
+        fit = _ecc(ref_small, g, small, f, start)
+        if fit is None:
             continue
-        to_copy_small = np.vstack([warp, [0, 0, 1]])  # ref_small -> copy_small
-        matrix = (np.diag([1 / g, 1 / g, 1]) @ np.linalg.inv(to_copy_small) @ np.diag([f, f, 1]))[:2]
-        if not align.plausible(matrix, max_stretch=_DENSE_STRETCH):
-            continue
-        candidate = _judge(copy, ref, matrix, 0, "dense", original_size)
+        candidate = _judge(copy, ref, fit[1], 0, "dense", original_size)
         if candidate is not None and candidate.relation == "same" and (best is None or candidate.score > best.score):
             best = candidate
             if best.score > 0.95:  # the hypotheses are alternatives: a near-perfect one ends the search
